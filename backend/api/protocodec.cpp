@@ -1,0 +1,102 @@
+#include "protocodec.h"
+
+#include "runtime.pb.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/message.h>
+
+namespace kubist::api {
+
+namespace runtime = k8s::io::apimachinery::pkg::runtime;
+
+void ProtobufCodec::serializeTo(const google::protobuf::Message &message, std::string &out)
+{
+    const size_t size = message.ByteSizeLong();
+    const size_t start = out.size();
+    out.resize(start + size);
+    google::protobuf::io::ArrayOutputStream array(out.data() + start, int(size));
+    google::protobuf::io::CodedOutputStream coded(&array);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeWithCachedSizes(&coded);
+}
+
+std::string ProtobufCodec::serialize(const google::protobuf::Message &message)
+{
+    std::string out;
+    serializeTo(message, out);
+    return out;
+}
+
+Status ProtobufCodec::parse(std::string_view raw, google::protobuf::Message *out)
+{
+    out->Clear();
+    if (raw.size() > size_t(std::numeric_limits<int>::max()))
+        return Status::resourceExhausted("protobuf message too large");
+    // The default recursion limit (100) bounds nesting; ParsePartial keeps
+    // proto2 semantics without required-field checks (we have none).
+    if (!out->ParsePartialFromArray(raw.data(), int(raw.size())))
+        return Status::invalidArgument("malformed protobuf: cannot decode " +
+                                       out->GetDescriptor()->name());
+    return {};
+}
+
+std::string ProtobufCodec::encode(const google::protobuf::Message &message,
+                                  const TypeMeta &typeMeta)
+{
+    // Written by hand rather than through a runtime::Unknown so the object is
+    // serialized once, straight into the output. Field order and the always
+    // present empty contentEncoding/contentType match Go's encoder.
+    std::string out(kMagic);
+    runtime::TypeMeta tm;
+    tm.set_api_version(typeMeta.apiVersion);
+    tm.set_kind(typeMeta.kind);
+    const size_t objectSize = message.ByteSizeLong();
+    std::string head;
+    {
+        google::protobuf::io::StringOutputStream stream(&head);
+        google::protobuf::io::CodedOutputStream coded(&stream);
+        coded.WriteTag(1 << 3 | 2);
+        coded.WriteVarint32(uint32_t(tm.ByteSizeLong()));
+        tm.SerializeWithCachedSizes(&coded);
+        coded.WriteTag(2 << 3 | 2);
+        coded.WriteVarint32(uint32_t(objectSize));
+    }
+    out += head;
+    serializeTo(message, out);
+    out += std::string_view("\x1a\x00\x22\x00", 4);
+    return out;
+}
+
+Result<ProtobufCodec::Envelope> ProtobufCodec::unwrap(std::string_view bytes)
+{
+    if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
+        return Status::invalidArgument(
+            "not Kubernetes protobuf: the data does not start with the \"k8s\\0\" prefix");
+    runtime::Unknown unknown;
+    if (Status s = parse(bytes.substr(kMagic.size()), &unknown); !s)
+        return Status::invalidArgument("malformed protobuf envelope (runtime.Unknown)");
+    Envelope e;
+    e.typeMeta.apiVersion = unknown.type_meta().api_version();
+    e.typeMeta.kind = unknown.type_meta().kind();
+    e.raw = std::move(*unknown.mutable_raw());
+    e.contentEncoding = unknown.content_encoding();
+    e.contentType = unknown.content_type();
+    if (!e.contentEncoding.empty())
+        return Status::unsupported("unsupported protobuf content encoding \"" + e.contentEncoding +
+                                   "\"");
+    return e;
+}
+
+Status ProtobufCodec::decode(std::string_view bytes, google::protobuf::Message *out,
+                             TypeMeta *typeMeta)
+{
+    Result<Envelope> e = unwrap(bytes);
+    if (!e)
+        return e.status();
+    if (typeMeta)
+        *typeMeta = e->typeMeta;
+    return parse(e->raw, out);
+}
+
+} // namespace kubist::api

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "backend/api/jsoncodec.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace google::protobuf {
+class Descriptor;
+class Message;
+} // namespace google::protobuf
+
+namespace kubist::api {
+
+// One kind the API serves: its group/version/kind, REST resource name and the
+// message types of the object and its list.
+struct KindInfo
+{
+    std::string group;    // "" for the core group
+    std::string version;  // "v1"
+    std::string kind;     // "Pod"
+    std::string resource; // "pods"
+    std::string singular; // "pod"
+    bool namespaced = true;
+    std::vector<std::string> shortNames; // {"po"}
+    std::vector<std::string> categories; // {"all"}
+    const google::protobuf::Descriptor *descriptor = nullptr;
+    const google::protobuf::Descriptor *listDescriptor = nullptr; // nullptr: no list
+    // Only exists as a subresource body (Scale, Eviction) or create-only (Binding).
+    bool subresourceOnly = false;
+
+    // "v1" for the core group, else "group/version".
+    std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }
+    TypeMeta typeMeta() const { return {apiVersion(), kind}; }
+    TypeMeta listTypeMeta() const { return {apiVersion(), kind + "List"}; }
+};
+
+// Scheme is the registry of the kinds Kubist serves. Constant after
+// construction; safe to use from any thread.
+class Scheme final
+{
+public:
+    // The built-in kinds (core, apps, coordination, policy, autoscaling,
+    // discovery). Lives for the whole program.
+    static const Scheme &builtin();
+
+    const std::vector<KindInfo> &kinds() const { return m_kinds; }
+
+    // nullptr when unknown.
+    const KindInfo *byKind(std::string_view apiVersion, std::string_view kind) const;
+    const KindInfo *byResource(std::string_view group, std::string_view resource) const;
+    const KindInfo *byDescriptor(const google::protobuf::Descriptor *d) const;
+    // The kind whose list message is `d`.
+    const KindInfo *byListDescriptor(const google::protobuf::Descriptor *d) const;
+
+    // A fresh, empty message of the given type.
+    static std::unique_ptr<google::protobuf::Message>
+    newMessage(const google::protobuf::Descriptor *d);
+
+    // A resolver for JsonCodec::decodeAny over this scheme's object kinds.
+    JsonCodec::Resolver resolver() const;
+
+private:
+    Scheme();
+    std::vector<KindInfo> m_kinds;
+};
+
+} // namespace kubist::api

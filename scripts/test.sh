@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds Kubist with warnings as errors, and runs
+# every test (unit, integration with the real kubectl, GUI offscreen), then
+# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# This is the README's test command; CI runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/setup.sh
+
+# ccache: CI builds a clone in another folder; relative paths let it hit.
+export CCACHE_BASEDIR="$PWD"
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+jobs="$(nproc)"
+
+cmake --preset ci
+cmake --build --preset ci -j "$jobs"
+ctest --preset ci -j "$jobs"
+
+if [ "${KUBIST_SKIP_ASAN:-0}" != 1 ]; then
+    cmake --preset asan
+    cmake --build --preset asan -j "$jobs"
+    ctest --preset asan -j "$jobs"
+fi
