@@ -1,5 +1,7 @@
 // kubist: the command line. See README "Usage" for the shapes it runs in.
 
+#include "servecommand.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
@@ -11,15 +13,23 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("kubist"));
     QCoreApplication::setApplicationVersion(QStringLiteral(KUBIST_VERSION));
 
+    const QStringList args = QCoreApplication::arguments();
+    if (args.size() > 1 && args.at(1) == QLatin1String("serve"))
+        return runServe(args);
+
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Kubist: Kubernetes in pictures, made live."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Kubist: Kubernetes in pictures, made live.\n\n"
+        "  kubist serve [--data-dir DIR] [--listen ADDR:PORT] [--kubeconfig-out FILE]\n"
+        "               [--viewer-kubeconfig-out FILE] [--insecure-http]\n"
+        "      the embedded control plane, headless (see kubist serve --help)"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.process(app);
 
     std::fprintf(stderr,
-                 "kubist %s: the embedded cluster and its pictures are not built yet; "
-                 "see README \"Status\".\n",
+                 "kubist %s: the pictures are not built yet; run `kubist serve` for the "
+                 "headless control plane (README \"Status\").\n",
                  KUBIST_VERSION);
     return 2;
 }

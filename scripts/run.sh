@@ -10,4 +10,9 @@ export CCACHE_BASEDIR="$PWD"
 cmake --preset default
 cmake --build --preset default -j "$(nproc)" --target kubist
 
+# Until the GUI exists, Kubist runs headless: `kubist serve`, with an admin
+# kubeconfig for the real kubectl.
+if [ "$#" -eq 0 ]; then
+    set -- serve --kubeconfig-out "$PWD/build/kubist.kubeconfig"
+fi
 exec build/bin/kubist "$@"

@@ -13,6 +13,8 @@ packages=(
     protobuf-compiler libprotobuf-dev libsimdjson-dev libyaml-cpp-dev
     # store: SQLite; API server front: Boost.Beast (header-only) + OpenSSL
     libsqlite3-dev libboost-dev libssl-dev
+    # patches (JSON patch, merge and strategic merge patch) work on a mutable JSON tree
+    nlohmann-json3-dev
     # tests and benchmarks
     libgtest-dev libbenchmark-dev
     # offscreen rendering and screenshots
@@ -27,6 +29,9 @@ done
 # The real kubectl drives the end-to-end tests; Debian's kubernetes-client
 # is the fallback where none is on PATH.
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+# Node.js and npm run the official JavaScript client in the end-to-end tests.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]})); then
     sudo=""

@@ -36,12 +36,24 @@ KindInfo kind(std::string group, std::string kindName, std::string resource, boo
     k.shortNames = std::move(shortNames);
     k.categories = std::move(categories);
     k.descriptor = T::descriptor();
-    if constexpr (!std::is_void_v<L>)
+    if constexpr (!std::is_void_v<L>) {
         k.listDescriptor = L::descriptor();
-    else
+        k.verbs = {"create", "delete", "deletecollection", "get",
+                   "list",   "patch",  "update",           "watch"};
+    } else {
         k.subresourceOnly = true;
+        k.verbs = {"create"};
+    }
     return k;
 }
+
+SubresourceInfo sub(std::string name, std::string group, std::string kindName,
+                    std::vector<std::string> verbs)
+{
+    return {std::move(name), std::move(group), "v1", std::move(kindName), std::move(verbs)};
+}
+
+const std::vector<std::string> kStatusVerbs{"get", "patch", "update"};
 
 } // namespace
 
@@ -68,11 +80,35 @@ Scheme::Scheme()
                                                            true),
         kind<policy::PodDisruptionBudget, policy::PodDisruptionBudgetList>(
             "policy", "PodDisruptionBudget", "poddisruptionbudgets", true, {"pdb"}),
-        kind<policy::Eviction>("policy", "Eviction", "evictions", true),
-        kind<autoscaling::Scale>("autoscaling", "Scale", "scales", true),
+        kind<policy::Eviction>("policy", "Eviction", "", true),
+        kind<autoscaling::Scale>("autoscaling", "Scale", "", true),
         kind<discovery::EndpointSlice, discovery::EndpointSliceList>(
             "discovery.k8s.io", "EndpointSlice", "endpointslices", true),
     };
+    auto at = [this](std::string_view resource) -> KindInfo & {
+        for (KindInfo &k : m_kinds)
+            if (k.resource == resource)
+                return k;
+        std::abort();
+    };
+    at("namespaces").subresources = {sub("status", "", "Namespace", kStatusVerbs),
+                                     sub("finalize", "", "Namespace", {"update"})};
+    at("namespaces").verbs = {"create", "delete", "get", "list", "patch", "update", "watch"};
+    at("pods").subresources = {sub("status", "", "Pod", kStatusVerbs),
+                               sub("binding", "", "Binding", {"create"}),
+                               sub("eviction", "policy", "Eviction", {"create"}),
+                               sub("log", "", "Pod", {"get"}),
+                               sub("exec", "", "PodExecOptions", {"create", "get"}),
+                               sub("attach", "", "PodAttachOptions", {"create", "get"}),
+                               sub("portforward", "", "PodPortForwardOptions", {"create", "get"})};
+    at("nodes").subresources = {sub("status", "", "Node", kStatusVerbs)};
+    at("services").subresources = {sub("status", "", "Service", kStatusVerbs)};
+    at("deployments").subresources = {sub("status", "apps", "Deployment", kStatusVerbs),
+                                      sub("scale", "autoscaling", "Scale", kStatusVerbs)};
+    at("replicasets").subresources = {sub("status", "apps", "ReplicaSet", kStatusVerbs),
+                                      sub("scale", "autoscaling", "Scale", kStatusVerbs)};
+    at("poddisruptionbudgets").subresources = {
+        sub("status", "policy", "PodDisruptionBudget", kStatusVerbs)};
 }
 
 const Scheme &Scheme::builtin()

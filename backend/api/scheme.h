@@ -14,6 +14,14 @@ class Message;
 
 namespace kubist::api {
 
+// A subresource of a kind: `pods/status`, `deployments/scale`, ...
+struct SubresourceInfo
+{
+    std::string name;                 // "status", "scale", "binding", "eviction", "log"
+    std::string group, version, kind; // the body's kind ("autoscaling", "v1", "Scale")
+    std::vector<std::string> verbs;   // {"get", "patch", "update"}
+};
+
 // One kind the API serves: its group/version/kind, REST resource name and the
 // message types of the object and its list.
 struct KindInfo
@@ -21,7 +29,7 @@ struct KindInfo
     std::string group;    // "" for the core group
     std::string version;  // "v1"
     std::string kind;     // "Pod"
-    std::string resource; // "pods"
+    std::string resource; // "pods"; empty for kinds that are only subresource bodies
     std::string singular; // "pod"
     bool namespaced = true;
     std::vector<std::string> shortNames; // {"po"}
@@ -30,6 +38,17 @@ struct KindInfo
     const google::protobuf::Descriptor *listDescriptor = nullptr; // nullptr: no list
     // Only exists as a subresource body (Scale, Eviction) or create-only (Binding).
     bool subresourceOnly = false;
+    // REST verbs of the resource, as discovery lists them.
+    std::vector<std::string> verbs;
+    std::vector<SubresourceInfo> subresources;
+
+    const SubresourceInfo *subresource(std::string_view name) const
+    {
+        for (const SubresourceInfo &s : subresources)
+            if (s.name == name)
+                return &s;
+        return nullptr;
+    }
 
     // "v1" for the core group, else "group/version".
     std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }

@@ -309,7 +309,7 @@ private:
         std::vector<std::pair<std::string, YAML::Node>> entries;
         std::vector<YAML::Node> merges;
         for (auto it = n.begin(); it != n.end(); ++it) {
-            const YAML::Node &k = it->first;
+            const YAML::Node k = it->first; // a copy: it-> yields a temporary
             if (isMergeKey(k)) {
                 merges.push_back(it->second);
                 continue;

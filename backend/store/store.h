@@ -22,11 +22,14 @@ struct KeyValue
 
 struct RangeRequest
 {
+    // Not empty unless `prefix` is set (an empty prefix ranges over every key).
     std::string key;
     // When true, every key starting with `key` (in byte order); else `key` alone.
     bool prefix = false;
-    // Read at this revision; 0 means the current one. A compacted revision
-    // fails with Code::Compacted.
+    // Read at this revision; 0 means the current one. A revision below
+    // compactedRevision() fails with Code::Compacted (reading at exactly the
+    // compacted revision works); one above the current revision fails with
+    // Code::InvalidArgument.
     int64_t revision = 0;
     // At most this many keys; 0 means no limit.
     int64_t limit = 0;
@@ -47,7 +50,15 @@ struct RangeResult
 // The outcome of a write. On success `kv` is the key as written (for a
 // delete: as it was just before) and `revision` the new store revision. On
 // a failed compare (Code::Conflict / AlreadyExists / NotFound) `kv` holds
-// the key's current value (empty if absent) so the caller can answer 409.
+// the key's current value (empty if absent) so the caller can answer 409,
+// and `revision` the store revision the compare was made at. A write is
+// acknowledged (returns) only once it is durable; a failed compare uses no
+// revision. Other errors: Code::InvalidArgument (empty key),
+// Code::ResourceExhausted (key over 64 KiB or value over 64 MiB),
+// Code::Unavailable (stopped), and once a commit to disk has failed, that
+// error for every later write (Code::DataLoss, Code::ResourceExhausted for a
+// full disk, Code::Internal) until the store is reopened: after a failed
+// sync nobody can say what is on disk, so the store stops accepting writes.
 struct WriteResult
 {
     Status status;
@@ -88,7 +99,9 @@ struct WatchRequest
     std::string key;
     bool prefix = false;
     // Deliver every event at revision >= startRevision. 0: from the next
-    // write on.
+    // write on. startRevision <= compactedRevision() ends the watch at once
+    // with Code::Compacted (the events at the compacted revision itself are
+    // gone); a future startRevision waits for it.
     int64_t startRevision = 0;
     // Send a progress notification when no event arrived for this long
     // (real time, milliseconds); 0: never.
@@ -98,6 +111,10 @@ struct WatchRequest
 // Handle of a running watch. Destroying it cancels the watch; once the
 // destructor (or cancel()) returns, the callback is not running and will
 // never be called again. cancel() may be called from inside the callback.
+// A user cancel gets no final response. The handle may outlive the Store
+// (destroying the Store ends every watch without a final response). Do not
+// cancel watch A from B's callback while A's callback cancels B: cancel()
+// waits for a callback running on another thread.
 class Watch
 {
 public:
@@ -120,6 +137,12 @@ struct StoreOptions
     // current at the previous tick, as kube-apiserver does every 5 minutes;
     // 0 disables.
     int64_t compactionIntervalMs = 5 * 60 * 1000;
+    // Threads running watch callbacks (each watch is served by one at a time).
+    int deliveryThreads = 4;
+    // For tests only: the name of a registered SQLite VFS to open the
+    // database through (empty: SQLite's default). tests/store uses one that
+    // simulates power loss.
+    std::string sqliteVfs;
 };
 
 // Store: the etcd of the picture. A revisioned, watchable, durable key-value
@@ -130,7 +153,16 @@ struct StoreOptions
 // Thread-safe: every function may be called from any thread. Watch
 // callbacks run on the store's own delivery thread(s), serially per watch;
 // they must not block for long (a slow watcher is cancelled, never silently
-// skipped).
+// skipped). A callback may call the store (write, range, cancel itself).
+//
+// Memory: every live key's current value is held in memory (reads at the
+// current revision never touch the disk), plus about 40 bytes per key and
+// per history entry kept since the last compaction (values of past
+// revisions stay on disk and are read from SQLite for past-revision ranges
+// and watch catch-up). 150,000 keys of 3 KiB take about 500 MB.
+//
+// The on-disk format, the recovery rules and what open() refuses are in
+// backend/store/FORMAT.md.
 class Store
 {
 public:
@@ -138,8 +170,10 @@ public:
 
     // Opens (creating if needed) the store in `dataDir`, which it locks with
     // flock for the life of the object. Fails with a clear error naming the
-    // file when the directory is locked by another process or the database
-    // is damaged or foreign.
+    // file when the directory is locked by another process or another open
+    // Store (Code::Unavailable) or the database is damaged (Code::DataLoss)
+    // or foreign (Code::InvalidArgument). Opening verifies every stored
+    // row's checksum, so it reads the whole database once.
     static Result<std::unique_ptr<Store>> open(const std::string &dataDir,
                                                const StoreOptions &options = {});
 
@@ -161,8 +195,10 @@ public:
 
     virtual int64_t currentRevision() const = 0;
     virtual int64_t compactedRevision() const = 0;
-    // Forgets history below `revision` (reads and watches there then fail
-    // with Compacted). Fails if revision > currentRevision().
+    // Forgets history below `revision` (reads below it and watches from it
+    // or below then fail with Compacted). Returns once the compaction is
+    // durable. Fails with InvalidArgument if revision > currentRevision()
+    // and with Compacted if revision <= compactedRevision().
     virtual Status compact(int64_t revision) = 0;
 
     // The "etcd is down" fault: while stopped, every call returns

@@ -56,7 +56,9 @@ Status Status::withContext(std::string_view context) const
     std::string m(context);
     m += ": ";
     m += m_message;
-    return {m_code, std::move(m)};
+    Status s{m_code, std::move(m)};
+    s.m_details = m_details;
+    return s;
 }
 
 } // namespace kubist

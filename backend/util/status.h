@@ -1,11 +1,30 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace kubist {
+
+// Optional detail an API error carries to the client (Kubernetes'
+// StatusDetails): which object, and for Invalid errors which fields.
+struct StatusDetails
+{
+    struct Cause
+    {
+        std::string reason; // "FieldValueRequired", ...
+        std::string message;
+        std::string field;
+    };
+    std::string name;
+    std::string group;
+    std::string kind; // the resource's kind as Kubernetes reports it ("pods")
+    std::vector<Cause> causes;
+    int retryAfterSeconds = 0;
+};
 
 // Status is the outcome of an operation that can fail: errors are values,
 // never exceptions across module boundaries. A default-constructed Status is
@@ -26,10 +45,13 @@ public:
         Conflict,          // 409 Conflict (stale revision, failed compare)
         Compacted,         // the revision asked for is gone: 410
         Unavailable,       // the part is stopped or unreachable: 503
-        ResourceExhausted, // too large, too many, too deep: 413 / 429
+        ResourceExhausted, // too many requests, a watcher too slow, a budget spent: 429
+        TooLarge,          // a body or value over its limit: 413
         Unauthenticated,   // 401
         PermissionDenied,  // 403
-        Unsupported,       // 405 / 406 / 415
+        Unsupported,       // 415 (media type), or an operation not offered
+        MethodNotAllowed,  // 405
+        NotAcceptable,     // 406
         Timeout,           // 504
         DataLoss,          // stored data is damaged
         Internal,          // a bug: 500
@@ -53,6 +75,13 @@ public:
         return {Code::ResourceExhausted, std::move(m)};
     }
     static Status unsupported(std::string m) { return {Code::Unsupported, std::move(m)}; }
+    static Status tooLarge(std::string m) { return {Code::TooLarge, std::move(m)}; }
+    static Status permissionDenied(std::string m) { return {Code::PermissionDenied, std::move(m)}; }
+    static Status unauthenticated(std::string m) { return {Code::Unauthenticated, std::move(m)}; }
+    static Status methodNotAllowed(std::string m) { return {Code::MethodNotAllowed, std::move(m)}; }
+    static Status notAcceptable(std::string m) { return {Code::NotAcceptable, std::move(m)}; }
+    static Status timeout(std::string m) { return {Code::Timeout, std::move(m)}; }
+    static Status compacted(std::string m) { return {Code::Compacted, std::move(m)}; }
     static Status dataLoss(std::string m) { return {Code::DataLoss, std::move(m)}; }
     static Status internal(std::string m) { return {Code::Internal, std::move(m)}; }
 
@@ -68,11 +97,24 @@ public:
     // Returns a copy whose message is "<context>: <message>".
     Status withContext(std::string_view context) const;
 
-    bool operator==(const Status &) const = default;
+    // Details for the API's Status object; nullptr when none were attached.
+    const StatusDetails *details() const { return m_details.get(); }
+    Status &&withDetails(StatusDetails details) &&
+    {
+        m_details = std::make_shared<const StatusDetails>(std::move(details));
+        return std::move(*this);
+    }
+
+    // Equal code and message (details are not compared).
+    bool operator==(const Status &other) const
+    {
+        return m_code == other.m_code && m_message == other.m_message;
+    }
 
 private:
     Code m_code = Code::Ok;
     std::string m_message;
+    std::shared_ptr<const StatusDetails> m_details;
 };
 
 // Result<T> holds either a value or a non-OK Status.
