@@ -27,6 +27,9 @@ public:
         m_kubeconfig = m_dir.path() + QStringLiteral("/admin.kubeconfig");
         m_viewerKubeconfig = m_dir.path() + QStringLiteral("/viewer.kubeconfig");
         QDir().mkpath(home());
+        QFile::remove(m_kubeconfig);
+        QFile::remove(m_viewerKubeconfig);
+        m_output.clear();
         m_process.setProgram(QStringLiteral(KUBIST_BIN));
         m_process.setArguments(
             QStringList{QStringLiteral("serve"), QStringLiteral("--data-dir"), dataDir(),

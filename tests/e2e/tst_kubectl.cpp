@@ -283,7 +283,7 @@ private slots:
 
     void wrongTokenIsUnauthorized()
     {
-        const CommandResult r = m_server.kubectl({"get", "cm", "--token=wrong", "--user=nobody"});
+        const CommandResult r = m_server.kubectl({"get", "cm", "--token=wrong"});
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains("Unauthorized") || r.err.contains("provide credentials"),
                  qPrintable(r.err));
