@@ -144,6 +144,30 @@ bool base64Decode(std::string_view in, std::string &out)
     return true;
 }
 
+std::string base64RawUrlEncode(std::string_view in)
+{
+    std::string out;
+    base64Encode(in, out);
+    while (!out.empty() && out.back() == '=')
+        out.pop_back();
+    for (char &c : out)
+        c = c == '+' ? '-' : c == '/' ? '_' : c;
+    return out;
+}
+
+bool base64RawUrlDecode(std::string_view in, std::string &out)
+{
+    std::string std(in);
+    for (char &c : std) {
+        if (c == '+' || c == '/')
+            return false;
+        c = c == '-' ? '+' : c == '_' ? '/' : c;
+    }
+    while (std.size() % 4)
+        std += '=';
+    return base64Decode(std, out);
+}
+
 bool parseRfc3339(std::string_view s, int64_t *seconds, int32_t *nanos)
 {
     int year, month, day, hour, minute, second;

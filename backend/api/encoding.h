@@ -4,13 +4,17 @@
 #include <string>
 #include <string_view>
 
-// Small text encodings the codecs share. Internal to backend/api.
+// Small text encodings the codecs share (and the API server: tokens,
+// continue tokens, kubeconfigs).
 namespace kubist::api {
 
 // Standard base64 with padding (RFC 4648), as Go encodes []byte in JSON.
 void base64Encode(std::string_view in, std::string &out);
 // Returns false on malformed input. CR and LF are skipped, as Go does.
 bool base64Decode(std::string_view in, std::string &out);
+// The URL alphabet without padding (Go's base64.RawURLEncoding).
+std::string base64RawUrlEncode(std::string_view in);
+bool base64RawUrlDecode(std::string_view in, std::string &out);
 
 // Parses RFC 3339 ("2006-01-02T15:04:05Z", optional fraction, Z or ±hh:mm)
 // into Unix seconds and nanoseconds. Returns false when malformed.

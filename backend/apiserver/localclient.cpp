@@ -40,6 +40,9 @@ class LocalWatch final : public client::WatchHandle
 public:
     struct Inner final : client::WatchHandle
     {
+        // Held while onClosed runs, so stopQuietly() returns only after it
+        // (recursive: onClosed may itself destroy the handle).
+        std::recursive_mutex callbackMutex;
         std::mutex mutex; // guards everything below
         std::unique_ptr<client::WatchHandle> registryWatch;
         std::function<void()> onClosed;
@@ -48,6 +51,7 @@ public:
         // Stopped by the server: the watcher learns the stream closed.
         void stop() override
         {
+            std::lock_guard callbackLock(callbackMutex);
             std::function<void()> closed;
             {
                 std::lock_guard lock(mutex);
@@ -61,9 +65,10 @@ public:
             if (closed)
                 closed();
         }
-        // Stopped by its owner: no callback at all.
+        // Stopped by its owner: no callback at all, now or later.
         void stopQuietly()
         {
+            std::lock_guard callbackLock(callbackMutex);
             std::lock_guard lock(mutex);
             stopped = true;
             if (registryWatch)

@@ -23,6 +23,12 @@ std::string_view Status::codeName(Code code)
         return "Unavailable";
     case Code::ResourceExhausted:
         return "ResourceExhausted";
+    case Code::TooLarge:
+        return "TooLarge";
+    case Code::MethodNotAllowed:
+        return "MethodNotAllowed";
+    case Code::NotAcceptable:
+        return "NotAcceptable";
     case Code::Unauthenticated:
         return "Unauthenticated";
     case Code::PermissionDenied:

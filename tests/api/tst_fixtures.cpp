@@ -326,6 +326,43 @@ private slots:
         QCOMPARE(oursDoc.object(), expected);
     }
 
+    void zeroValuesWriteOnlyTheAlwaysWrittenFields()
+    {
+        // The fixtures set every field; Kubernetes' own JSON of mostly-empty
+        // objects is what official clients check against.
+        std::unique_ptr<Message> pod =
+            Scheme::newMessage(Scheme::builtin().byKind("v1", "Pod")->descriptor);
+        Status s = JsonCodec::decode(
+            R"({"spec":{"containers":[{}]},"status":{"containerStatuses":[{}]}})", pod.get());
+        QVERIFY(s.isOk());
+        const QJsonObject json =
+            QJsonDocument::fromJson(QByteArray::fromStdString(JsonCodec::encode(*pod))).object();
+        const QJsonObject container = json["spec"]["containers"][0].toObject();
+        QCOMPARE(container.keys(), (QStringList{"name", "resources"}));
+        QCOMPARE(container["resources"].toObject(), QJsonObject());
+        const QJsonObject status = json["status"]["containerStatuses"][0].toObject();
+        QCOMPARE(status.keys(), (QStringList{"image", "imageID", "lastState", "name", "ready",
+                                             "restartCount", "state"}));
+        QCOMPARE(status["ready"], QJsonValue(false));
+        QCOMPARE(status["restartCount"], QJsonValue(0));
+        QCOMPARE(json["metadata"].toObject(), QJsonObject());
+
+        // An empty list object still has its metadata and items.
+        std::unique_ptr<Message> list =
+            Scheme::newMessage(Scheme::builtin().byKind("v1", "Pod")->listDescriptor);
+        QCOMPARE(JsonCodec::encode(*list), std::string(R"({"metadata":{},"items":[]})"));
+
+        // A pointer without omitempty is written as null (DeploymentSpec.selector).
+        std::unique_ptr<Message> deployment =
+            Scheme::newMessage(Scheme::builtin().byKind("apps/v1", "Deployment")->descriptor);
+        const QJsonObject d =
+            QJsonDocument::fromJson(QByteArray::fromStdString(JsonCodec::encode(*deployment)))
+                .object();
+        QVERIFY(d["spec"].toObject().contains("selector"));
+        QVERIFY(d["spec"]["selector"].isNull());
+        QVERIFY(d["spec"]["template"].isObject());
+    }
+
     void modelledFieldsCoverTheFixtures_data() { addKinds(); }
     void modelledFieldsCoverTheFixtures()
     {

@@ -29,14 +29,17 @@ constexpr const char *kJson = "application/json";
 constexpr const char *kYaml = "application/yaml";
 constexpr size_t kMaxWatchBacklog = 20000;
 
-// strconv.ParseBool, as the API server parses query booleans.
-std::optional<bool> parseBool(const std::string &s)
+// A boolean query parameter, as the API server's parameter codec converts
+// one (runtime.Convert_Slice_string_To_bool): absent is false, "0" and
+// "false" in any case are false, every other value (even "") is true.
+bool queryBool(const HttpRequest &req, const std::string &name)
 {
-    if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True")
-        return true;
-    if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False")
+    if (!req.hasParam(name))
         return false;
-    return std::nullopt;
+    std::string v = req.param(name);
+    for (char &c : v)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    return v != "0" && v != "false";
 }
 
 std::vector<std::string> split(std::string_view s, char sep)
@@ -110,6 +113,28 @@ std::optional<Output> negotiate(const std::string &accept, bool allowTable)
     return std::nullopt;
 }
 
+// The aggregated discovery version the client asks for first, if any
+// (kubectl: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,...").
+std::optional<discovery::AggregatedVersion> aggregatedVersion(const std::string &accept)
+{
+    for (const MediaRange &m : parseAccept(accept)) {
+        auto param = [&m](const char *name) {
+            auto it = m.params.find(name);
+            return it == m.params.end() ? std::string() : it->second;
+        };
+        if (param("as") != "APIGroupDiscoveryList" || param("g") != "apidiscovery.k8s.io") {
+            if (m.type == kJson || m.type == "*/*")
+                return std::nullopt; // plain JSON comes first
+            continue;
+        }
+        if (param("v") == "v2")
+            return discovery::AggregatedVersion::V2;
+        if (param("v") == "v2beta1")
+            return discovery::AggregatedVersion::V2Beta1;
+    }
+    return std::nullopt;
+}
+
 std::string statusJson(const Status &status)
 {
     return api::JsonCodec::encode(apierrors::toStatusObject(status), {{"v1", "Status"}});
@@ -175,7 +200,9 @@ struct ApiHandler::Impl
     std::vector<api::KindInfo> kinds;
 
     // Computed once: the schema does not change while serving.
-    std::string apiVersions, apiGroupList, aggregatedLegacy, aggregatedGroups;
+    std::string apiVersions, apiGroupList;
+    // Aggregated discovery by {legacy (/api), v2 (else v2beta1)}.
+    std::map<std::pair<bool, bool>, std::string> aggregated;
     std::map<std::string, std::string> resourceLists; // "v1", "apps/v1" -> APIResourceList
     openapiv3::Documents openapi3;
     std::string openapi2Json;
@@ -188,8 +215,11 @@ struct ApiHandler::Impl
     {
         apiVersions = discovery::apiVersionsJson();
         apiGroupList = discovery::apiGroupListJson(kinds);
-        aggregatedLegacy = discovery::aggregatedDiscoveryJson(kinds, true);
-        aggregatedGroups = discovery::aggregatedDiscoveryJson(kinds, false);
+        for (bool legacy : {true, false})
+            for (bool v2 : {true, false})
+                aggregated[{legacy, v2}] = discovery::aggregatedDiscoveryJson(
+                    kinds, legacy,
+                    v2 ? discovery::AggregatedVersion::V2 : discovery::AggregatedVersion::V2Beta1);
         for (const std::string &gv : discovery::servedGroupVersions(kinds))
             if (Result<std::string> r = discovery::apiResourceListJson(kinds, gv))
                 resourceLists[gv] = std::move(*r);
@@ -364,11 +394,13 @@ struct ApiHandler::Impl
         if (p != "/healthz" && p != "/livez" && p != "/readyz" && !p.starts_with("/healthz/") &&
             !p.starts_with("/livez/") && !p.starts_with("/readyz/"))
             return false;
-        const bool etcd = server.registry().store().isRunning();
-        const bool serving = server.isServing();
-        std::vector<std::pair<std::string, bool>> checks{{"ping", true}, {"etcd", etcd}};
+        // livez: the process is alive; healthz adds etcd; readyz adds
+        // whether this server takes requests (stopped or shutting down: no).
+        std::vector<std::pair<std::string, bool>> checks{{"ping", true}};
+        if (!p.starts_with("/livez"))
+            checks.emplace_back("etcd", server.registry().store().isRunning());
         if (p.starts_with("/readyz")) {
-            checks.emplace_back("apiserver-serving", serving);
+            checks.emplace_back("apiserver-serving", server.isServing());
             checks.emplace_back("shutdown", !shuttingDown);
         }
         bool ok = true;
@@ -378,8 +410,6 @@ struct ApiHandler::Impl
             verbose += std::string(good ? "[+]" : "[-]") + name + (good ? " ok" : " failed") +
                        (good ? "" : ": reason withheld") + "\n";
         }
-        if (p.starts_with("/livez"))
-            ok = serving || true; // the process is alive
         if (req.hasParam("verbose") || !ok)
             w.send(ok ? 200 : 500, "text/plain; charset=utf-8",
                    verbose + (p.starts_with("/readyz") ? "readyz" : p.substr(1)) +
@@ -395,51 +425,23 @@ struct ApiHandler::Impl
     {
         const std::string &p = req.path;
         const std::string accept = req.header("accept");
-        const bool aggregated = accept.find("as=APIGroupDiscoveryList") != std::string::npos &&
-                                accept.find("g=apidiscovery.k8s.io") != std::string::npos;
         if (p == "/version" || p == "/version/") {
             w.send(200, kJson, discovery::versionJson());
             return true;
         }
-        if (p == "/api" || p == "/api/") {
-            if (aggregated) {
-                const bool v2 = accept.find("v=v2;") != std::string::npos ||
-                                accept.find("v=v2,") != std::string::npos ||
-                                accept.ends_with("v=v2") ||
-                                accept.find("v=v2beta1") == std::string::npos;
-                w.send(200,
-                       discovery::aggregatedDiscoveryContentType(
-                           v2 ? discovery::AggregatedVersion::V2
-                              : discovery::AggregatedVersion::V2Beta1),
-                       v2 ? aggregatedLegacy
-                          : discovery::aggregatedDiscoveryJson(
-                                kinds, true, discovery::AggregatedVersion::V2Beta1),
+        const bool legacyRoot = p == "/api" || p == "/api/";
+        if (legacyRoot || p == "/apis" || p == "/apis/") {
+            const std::optional<discovery::AggregatedVersion> v = aggregatedVersion(accept);
+            if (!v)
+                w.send(200, kJson, legacyRoot ? apiVersions : apiGroupList, {{"Vary", "Accept"}});
+            else
+                w.send(200, discovery::aggregatedDiscoveryContentType(*v),
+                       aggregated.at({legacyRoot, *v == discovery::AggregatedVersion::V2}),
                        {{"Vary", "Accept"}});
-            } else {
-                w.send(200, kJson, apiVersions, {{"Vary", "Accept"}});
-            }
-            return true;
-        }
-        if (p == "/apis" || p == "/apis/") {
-            if (aggregated) {
-                const bool v2 = accept.find("v=v2beta1") == std::string::npos ||
-                                accept.find("v=v2;") != std::string::npos ||
-                                accept.find("v=v2,") != std::string::npos;
-                w.send(200,
-                       discovery::aggregatedDiscoveryContentType(
-                           v2 ? discovery::AggregatedVersion::V2
-                              : discovery::AggregatedVersion::V2Beta1),
-                       v2 ? aggregatedGroups
-                          : discovery::aggregatedDiscoveryJson(
-                                kinds, false, discovery::AggregatedVersion::V2Beta1),
-                       {{"Vary", "Accept"}});
-            } else {
-                w.send(200, kJson, apiGroupList, {{"Vary", "Accept"}});
-            }
             return true;
         }
         if (p == "/api/v1" || p == "/api/v1/") {
-            w.send(200, kJson, resourceLists["v1"]);
+            w.send(200, kJson, resourceLists.at("v1"));
             return true;
         }
         if (p.starts_with("/apis/")) {
@@ -467,7 +469,10 @@ struct ApiHandler::Impl
         }
         if (p == "/openapi/v2" || p == "/swagger.json") {
             if (accept.find("protobuf") != std::string::npos && !openapi2Protobuf.empty())
-                w.send(200, openapiv2::kProtobufContentType, openapi2Protobuf);
+                // Go's mime parser (kubectl) refuses '@' in a response type: kube-openapi
+                // answers with the dotted form of the type it accepts.
+                w.send(200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+                       openapi2Protobuf);
             else
                 w.send(200, kJson, openapi2Json);
             return true;
@@ -653,17 +658,22 @@ struct ApiHandler::Impl
         if (req.hasParam("propagationPolicy"))
             o.propagationPolicy = req.param("propagationPolicy");
         if (req.hasParam("orphanDependents") && o.propagationPolicy.empty())
-            o.propagationPolicy =
-                parseBool(req.param("orphanDependents")).value_or(false) ? "Orphan" : "Background";
+            o.propagationPolicy = queryBool(req, "orphanDependents") ? "Orphan" : "Background";
         if (req.hasParam("dryRun"))
             o.dryRun = true;
         if (!o.propagationPolicy.empty() && o.propagationPolicy != "Orphan" &&
-            o.propagationPolicy != "Background" && o.propagationPolicy != "Foreground")
-            return Status::invalid("DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: "
-                                   "Unsupported value: \"" +
-                                   o.propagationPolicy +
-                                   "\": supported values: \"Foreground\", \"Background\", "
-                                   "\"Orphan\", \"nil\"");
+            o.propagationPolicy != "Background" && o.propagationPolicy != "Foreground") {
+            // As upstream's DeleteOptions validation: 422 with the cause.
+            const FieldError e =
+                FieldError::notSupported("propagationPolicy", quoteValue(o.propagationPolicy),
+                                         {"Foreground", "Background", "Orphan", "nil"});
+            StatusDetails d;
+            d.group = "meta.k8s.io";
+            d.kind = "DeleteOptions";
+            d.causes.push_back({e.type, e.message(), e.field});
+            return Status::invalid("DeleteOptions.meta.k8s.io \"\" is invalid: " + e.toString())
+                .withDetails(std::move(d));
+        }
         return o;
     }
 
@@ -689,8 +699,8 @@ struct ApiHandler::Impl
             o.fieldSelector = "metadata.name=" + r.name;
         o.resourceVersion = req.param("resourceVersion");
         o.resourceVersionMatch = req.param("resourceVersionMatch");
-        o.allowBookmarks = parseBool(req.param("allowWatchBookmarks")).value_or(false);
-        o.sendInitialEvents = parseBool(req.param("sendInitialEvents")).value_or(false);
+        o.allowBookmarks = queryBool(req, "allowWatchBookmarks");
+        o.sendInitialEvents = queryBool(req, "sendInitialEvents");
         int64_t timeout = std::strtoll(req.param("timeoutSeconds").c_str(), nullptr, 10);
         if (timeout <= 0) {
             // As kube-apiserver: a random time between the minimum request
@@ -823,9 +833,9 @@ struct ApiHandler::Impl
     {
         client::LogOptions o;
         o.container = req.param("container");
-        o.follow = parseBool(req.param("follow")).value_or(false);
-        o.previous = parseBool(req.param("previous")).value_or(false);
-        o.timestamps = parseBool(req.param("timestamps")).value_or(false);
+        o.follow = queryBool(req, "follow");
+        o.previous = queryBool(req, "previous");
+        o.timestamps = queryBool(req, "timestamps");
         if (req.hasParam("tailLines"))
             o.tailLines = std::strtoll(req.param("tailLines").c_str(), nullptr, 10);
         Result<std::string> log = server.registry().podLog(r.ns, r.name, o);
@@ -869,7 +879,7 @@ struct ApiHandler::Impl
         const auto start = std::chrono::steady_clock::now();
         const api::KindInfo &kind = *r.kind;
         const std::string &m = req.method;
-        const bool watch = r.watchPrefix || parseBool(req.param("watch")).value_or(false);
+        const bool watch = r.watchPrefix || queryBool(req, "watch");
         std::string verb;
         if (m == "GET" || m == "HEAD")
             verb = watch ? "watch" : (r.name.empty() ? "list" : "get");
@@ -915,6 +925,19 @@ struct ApiHandler::Impl
             return;
         }
 
+        // The response's form is settled before anything is done, as
+        // upstream's handlers negotiate first: a write must not happen when
+        // its answer cannot be sent.
+        const bool tableAllowed = r.subresource.empty() &&
+                                  (verb == "get" || verb == "list" || verb == "deletecollection");
+        if (!negotiate(req.header("accept"), tableAllowed)) {
+            record(who, verb, r, 406, start, false);
+            sendStatus(w, Status::notAcceptable("only the following media types are accepted: "
+                                                "application/json, application/yaml, "
+                                                "application/vnd.kubernetes.protobuf"));
+            return;
+        }
+
         std::vector<std::string> warnings;
         RequestContext ctx{who.user, &warnings};
         client::WriteOptions wo;
@@ -922,7 +945,7 @@ struct ApiHandler::Impl
         wo.dryRun = req.hasParam("dryRun");
         wo.fieldManager = req.param("fieldManager");
         wo.fieldValidation = req.param("fieldValidation");
-        wo.force = parseBool(req.param("force")).value_or(false);
+        wo.force = queryBool(req, "force");
         const api::KindInfo *tableKind = r.subresource.empty() ? &kind : nullptr;
 
         auto finish = [&](const Result<client::ObjectPtr> &result, int successCode,

@@ -1,5 +1,7 @@
 #include "certificates.h"
 
+#include "backend/api/encoding.h"
+
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -170,35 +172,6 @@ std::string randomToken()
     return s;
 }
 
-std::string base64(const std::string &in)
-{
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        uint32_t v = (uint32_t(uint8_t(in[i])) << 16) | (uint32_t(uint8_t(in[i + 1])) << 8) |
-                     uint8_t(in[i + 2]);
-        out += kAlphabet[v >> 18];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-        out += kAlphabet[v & 63];
-    }
-    if (i + 1 == in.size()) {
-        uint32_t v = uint32_t(uint8_t(in[i])) << 16;
-        out += kAlphabet[v >> 18];
-        out += kAlphabet[(v >> 12) & 63];
-        out += "==";
-    } else if (i + 2 == in.size()) {
-        uint32_t v = (uint32_t(uint8_t(in[i])) << 16) | (uint32_t(uint8_t(in[i + 1])) << 8);
-        out += kAlphabet[v >> 18];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-        out += '=';
-    }
-    return out;
-}
-
 Result<std::string> tokenFile(const std::string &path)
 {
     if (fileExists(path)) {
@@ -297,8 +270,11 @@ Status writeKubeconfig(const std::string &path, const std::string &server,
     std::string y;
     y += "apiVersion: v1\nkind: Config\n";
     y += "clusters:\n- name: " + contextName + "\n  cluster:\n    server: " + server + "\n";
-    if (!caCertPem.empty())
-        y += "    certificate-authority-data: " + base64(caCertPem) + "\n";
+    if (!caCertPem.empty()) {
+        std::string data;
+        api::base64Encode(caCertPem, data);
+        y += "    certificate-authority-data: " + data + "\n";
+    }
     y += "users:\n- name: " + user + "\n  user:\n";
     y += token.empty() ? "    {}\n" : "    token: " + token + "\n";
     y += "contexts:\n- name: " + contextName + "\n  context:\n    cluster: " + contextName +

@@ -169,6 +169,22 @@ struct HttpServer::Impl
         }
     }
 
+    // The handler's headers replace the defaults; a name repeated in
+    // `headers` adds one field per value (Warning, one per warning).
+    template<class Response>
+    static void setHeaders(Response &res, const ResponseWriter::Headers &headers)
+    {
+        for (size_t i = 0; i < headers.size(); ++i) {
+            bool repeated = false;
+            for (size_t j = 0; j < i && !repeated; ++j)
+                repeated = beast::iequals(headers[j].first, headers[i].first);
+            if (repeated)
+                res.insert(headers[i].first, headers[i].second);
+            else
+                res.set(headers[i].first, headers[i].second);
+        }
+    }
+
     template<class Stream> class Writer final : public ResponseWriter
     {
     public:
@@ -187,8 +203,7 @@ struct HttpServer::Impl
             http::response<http::string_body> res{http::status(status), m_version};
             res.set(http::field::content_type, contentType);
             res.set(http::field::cache_control, "no-cache, private");
-            for (const auto &[k, v] : headers)
-                res.set(k, v);
+            setHeaders(res, headers);
             res.keep_alive(m_keepAlive && !m_server->isStopping());
             res.body() = std::move(body);
             res.prepare_payload();
@@ -204,8 +219,7 @@ struct HttpServer::Impl
             http::response<http::empty_body> res{http::status(status), m_version};
             res.set(http::field::content_type, contentType);
             res.set(http::field::cache_control, "no-cache, private");
-            for (const auto &[k, v] : headers)
-                res.set(k, v);
+            setHeaders(res, headers);
             res.keep_alive(m_keepAlive);
             res.chunked(true);
             http::response_serializer<http::empty_body> sr{res};
@@ -292,6 +306,14 @@ struct HttpServer::Impl
             parser.header_limit(256 * 1024);
             beast::error_code ec;
             http::read_header(stream, buffer, parser, ec);
+            if (ec == http::error::body_limit) {
+                // Beast refuses a declared Content-Length over the limit
+                // already while finishing the header.
+                sendError(stream, http::status::payload_too_large, 11,
+                          "the request body is too large (limit " +
+                              std::to_string(options.maxBodyBytes) + " bytes)");
+                return;
+            }
             if (ec) {
                 if (ec != http::error::end_of_stream && ec != net::error::eof &&
                     ec != net::ssl::error::stream_truncated &&

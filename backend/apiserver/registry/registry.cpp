@@ -1,5 +1,6 @@
 #include "registry.h"
 
+#include "backend/api/encoding.h"
 #include "backend/api/fieldselector.h"
 #include "backend/api/jsoncodec.h"
 #include "backend/api/labelselector.h"
@@ -214,59 +215,14 @@ std::string encodeContinue(int64_t revision, const std::string &lastKeySuffix)
     std::string json = R"({"v":"meta.k8s.io/v1","rv":)" + std::to_string(revision) + R"(,"start":)";
     api::JsonCodec::appendQuoted(lastKeySuffix + '\0', json);
     json += '}';
-    static constexpr char kUrl[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < json.size(); i += 3) {
-        uint32_t v = (uint32_t(uint8_t(json[i])) << 16) | (uint32_t(uint8_t(json[i + 1])) << 8) |
-                     uint8_t(json[i + 2]);
-        out += kUrl[v >> 18];
-        out += kUrl[(v >> 12) & 63];
-        out += kUrl[(v >> 6) & 63];
-        out += kUrl[v & 63];
-    }
-    if (i + 1 == json.size()) {
-        uint32_t v = uint32_t(uint8_t(json[i])) << 16;
-        out += kUrl[v >> 18];
-        out += kUrl[(v >> 12) & 63];
-    } else if (i + 2 == json.size()) {
-        uint32_t v = (uint32_t(uint8_t(json[i])) << 16) | (uint32_t(uint8_t(json[i + 1])) << 8);
-        out += kUrl[v >> 18];
-        out += kUrl[(v >> 12) & 63];
-        out += kUrl[(v >> 6) & 63];
-    }
-    return out;
+    return api::base64RawUrlEncode(json);
 }
 
 bool decodeContinue(const std::string &token, int64_t *revision, std::string *start)
 {
     std::string json;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : token) {
-        int v;
-        if (c >= 'A' && c <= 'Z')
-            v = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            v = c - '0' + 52;
-        else if (c == '-' || c == '+')
-            v = 62;
-        else if (c == '_' || c == '/')
-            v = 63;
-        else if (c == '=')
-            break;
-        else
-            return false;
-        acc = (acc << 6) | uint32_t(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            json += char((acc >> bits) & 0xFF);
-        }
-    }
+    if (!api::base64RawUrlDecode(token, json))
+        return false;
     // A tiny, strict reader for the three fields we wrote.
     const size_t rv = json.find("\"rv\":");
     const size_t st = json.find("\"start\":\"");

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "backend/scheduler/framework/resource.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace k8s::io::api::core::v1 {
+class Node;
+class Pod;
+} // namespace k8s::io::api::core::v1
+
+namespace kubist::scheduler {
+
+// A pod counted on a node, with its requests computed once.
+struct PodInfo
+{
+    std::shared_ptr<const k8s::io::api::core::v1::Pod> pod;
+    Resource requests;        // podRequests(pod)
+    Resource nonZeroRequests; // podRequests(pod, {.nonZeroDefaults = true})
+};
+
+// A host port taken on a node by a pod's container (hostPort > 0); ip
+// defaults to "0.0.0.0" and protocol to "TCP", as upstream HostPortInfo.
+struct HostPort
+{
+    std::string ip;
+    std::string protocol;
+    std::int32_t port = 0;
+    bool operator==(const HostPort &) const = default;
+};
+
+// What the snapshot knows about one container image across the cluster
+// (upstream ImageStateSummary): its size and on how many nodes it is.
+// Image names are taken as the node reports them (no tag normalisation yet).
+struct ImageStateSummary
+{
+    std::int64_t sizeBytes = 0;
+    int numNodes = 0;
+};
+
+// NodeInfo is a node with everything the scheduler derives from the pods
+// on it (upstream framework.NodeInfo): its pods, the sum of their requests
+// (exact, and with the scoring defaults for pods that name no cpu/memory),
+// its allocatable resources, the host ports in use and the images it has.
+//
+// Built by Snapshot; immutable once the snapshot is built, so plugins may
+// read it from any thread.
+class NodeInfo final
+{
+public:
+    // Precondition: node != nullptr.
+    explicit NodeInfo(std::shared_ptr<const k8s::io::api::core::v1::Node> node);
+
+    // Counts `pod` on this node: appends it and adds its requests and host
+    // ports.
+    void addPod(std::shared_ptr<const k8s::io::api::core::v1::Pod> pod);
+
+    const k8s::io::api::core::v1::Node &node() const { return *m_node; }
+    const std::shared_ptr<const k8s::io::api::core::v1::Node> &nodePtr() const { return m_node; }
+    const std::string &name() const;
+
+    const std::vector<PodInfo> &pods() const { return m_pods; }
+    // Sum of the pods' exact requests.
+    const Resource &requested() const { return m_requested; }
+    // Sum of the pods' requests with cpu/memory defaults (scoring only).
+    const Resource &nonZeroRequested() const { return m_nonZeroRequested; }
+    // node.status.allocatable (pods included, as allowedPodNumber).
+    const Resource &allocatable() const { return m_allocatable; }
+    const std::vector<HostPort> &usedPorts() const { return m_usedPorts; }
+    const std::map<std::string, ImageStateSummary, std::less<>> &imageStates() const
+    {
+        return m_imageStates;
+    }
+    // Set by Snapshot once every node is known.
+    void setImageStates(std::map<std::string, ImageStateSummary, std::less<>> states)
+    {
+        m_imageStates = std::move(states);
+    }
+
+private:
+    std::shared_ptr<const k8s::io::api::core::v1::Node> m_node;
+    std::vector<PodInfo> m_pods;
+    Resource m_requested;
+    Resource m_nonZeroRequested;
+    Resource m_allocatable;
+    std::vector<HostPort> m_usedPorts;
+    std::map<std::string, ImageStateSummary, std::less<>> m_imageStates;
+};
+
+} // namespace kubist::scheduler

@@ -1,0 +1,162 @@
+#pragma once
+
+#include "backend/scheduler/framework/pluginstatus.h"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace k8s::io::api::core::v1 {
+class Pod;
+}
+
+// The extension points of the scheduling framework (upstream
+// framework/interface.go). They are kept in one header, against the
+// one-class-per-file habit, because each is a two-line interface and
+// they read best side by side, as upstream keeps them.
+//
+// A plugin is one object implementing any subset of the extension points
+// (the framework finds them with dynamic_cast). Plugins are pure functions
+// of their arguments: every method is const and must not keep state
+// between calls (per-cycle data goes into CycleState), so one plugin
+// instance may serve several frameworks and threads at once.
+
+namespace kubist::scheduler {
+
+class CycleState;
+class NodeInfo;
+class Snapshot;
+
+inline constexpr std::int64_t kMaxNodeScore = 100;
+inline constexpr std::int64_t kMinNodeScore = 0;
+
+// A pod waiting in the scheduling queue.
+struct QueuedPodInfo
+{
+    std::shared_ptr<const k8s::io::api::core::v1::Pod> pod;
+    // When the pod was added to the queue (cluster clock).
+    std::chrono::system_clock::time_point timestamp;
+    int attempts = 0;
+};
+
+// One node's score from one Score plugin.
+struct NodeScore
+{
+    std::string name;
+    std::int64_t score = 0;
+    bool operator==(const NodeScore &) const = default;
+};
+
+// Which nodes a PreFilter plugin lets through (upstream PreFilterResult):
+// nullopt is every node; a set narrows Filter to those names.
+struct PreFilterResult
+{
+    std::optional<std::set<std::string>> nodeNames;
+
+    bool allNodes() const { return !nodeNames.has_value(); }
+    // The intersection of both (every node when both are every node).
+    PreFilterResult merge(const PreFilterResult &other) const;
+};
+
+// What a PostFilter plugin achieved (e.g. preemption nominates a node).
+struct PostFilterResult
+{
+    std::string nominatedNodeName;
+};
+
+// The failing status of each node that did not pass Filter, by node name.
+using NodeStatusMap = std::map<std::string, PluginStatus, std::less<>>;
+
+class Plugin
+{
+public:
+    virtual ~Plugin() = default;
+    virtual std::string_view name() const = 0;
+};
+
+// Orders the scheduling queue: true when a should be scheduled before b.
+class QueueSortPlugin : public virtual Plugin
+{
+public:
+    virtual bool less(const QueuedPodInfo &a, const QueuedPodInfo &b) const = 0;
+};
+
+// Runs once per cycle before Filter. Returns Skip when its Filter has
+// nothing to check for this pod, a rejection (Unschedulable...) to turn the
+// pod down on every node, Error on internal failure. May narrow the nodes
+// through *result (which starts as every node).
+class PreFilterPlugin : public virtual Plugin
+{
+public:
+    virtual PluginStatus preFilter(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                                   const Snapshot &snapshot, PreFilterResult *result) const = 0;
+};
+
+// Decides whether the pod fits one node: Success, or a rejection with the
+// reasons shown to users ("node(s) were unschedulable").
+class FilterPlugin : public virtual Plugin
+{
+public:
+    virtual PluginStatus filter(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                                const NodeInfo &nodeInfo) const = 0;
+};
+
+// Runs when no node passed Filter (e.g. preemption). Success with
+// result->nominatedNodeName set when it made room somewhere; a rejection
+// whose message is appended to the FitError message otherwise.
+class PostFilterPlugin : public virtual Plugin
+{
+public:
+    virtual PluginStatus postFilter(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                                    const Snapshot &snapshot, const NodeStatusMap &filtered,
+                                    PostFilterResult *result) const = 0;
+};
+
+// Runs once before Score with the feasible nodes; Skip turns its Score off.
+class PreScorePlugin : public virtual Plugin
+{
+public:
+    virtual PluginStatus preScore(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                                  const std::vector<const NodeInfo *> &nodes) const = 0;
+};
+
+// Rates one feasible node. After every node is scored, normalizeScore()
+// may rescale the list (in node order) to [kMinNodeScore, kMaxNodeScore];
+// the default leaves it as it is. The framework then checks the range and
+// multiplies by the plugin's weight.
+class ScorePlugin : public virtual Plugin
+{
+public:
+    virtual PluginStatus score(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                               const NodeInfo &nodeInfo, std::int64_t *score) const = 0;
+    virtual PluginStatus normalizeScore(const CycleState &state,
+                                        const k8s::io::api::core::v1::Pod &pod,
+                                        std::vector<NodeScore> &scores) const;
+};
+
+// Claims per-node resources for the chosen node before binding; unreserve
+// undoes it when a later step fails (must be idempotent).
+class ReservePlugin : public virtual Plugin
+{
+public:
+    virtual PluginStatus reserve(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                                 const std::string &nodeName) const = 0;
+    virtual void unreserve(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                           const std::string &nodeName) const = 0;
+};
+
+// Binds the pod to the node. Skip hands the pod to the next bind plugin.
+class BindPlugin : public virtual Plugin
+{
+public:
+    virtual PluginStatus bind(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                              const std::string &nodeName) const = 0;
+};
+
+} // namespace kubist::scheduler

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "backend/scheduler/framework/nodeinfo.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace kubist::scheduler {
+
+// Snapshot is the scheduler's view of the cluster for one scheduling cycle
+// (upstream cache.Snapshot): a NodeInfo per node, computed once.
+//
+// build() counts each pod on the node named by its spec.nodeName. Pods
+// without a node (pending), pods whose node is not in the list, and
+// terminal pods (status.phase Succeeded or Failed, which the scheduler's
+// informer leaves out) are not counted. `assumedPods` are pods the
+// scheduler has placed but the API does not show bound yet: each must have
+// spec.nodeName set (others are ignored) and replaces any pod of `pods`
+// with the same uid (or namespace/name when the uid is empty).
+//
+// Nodes are kept sorted by name; that order is the order Filter and Score
+// visit them and the order of every per-node list in results.
+//
+// Immutable after build(); safe to share between threads. Holds the given
+// shared pointers, so the objects stay alive as long as the snapshot.
+class Snapshot final
+{
+public:
+    using NodePtr = std::shared_ptr<const k8s::io::api::core::v1::Node>;
+    using PodPtr = std::shared_ptr<const k8s::io::api::core::v1::Pod>;
+
+    // An empty snapshot (no nodes).
+    Snapshot() = default;
+
+    // Null pointers are skipped; of two nodes with one name the last wins.
+    static Snapshot build(const std::vector<NodePtr> &nodes, const std::vector<PodPtr> &pods,
+                          const std::vector<PodPtr> &assumedPods = {});
+
+    const std::vector<NodeInfo> &nodeInfos() const { return m_nodes; }
+    // nullptr when no node has that name.
+    const NodeInfo *get(std::string_view nodeName) const;
+    std::size_t numNodes() const { return m_nodes.size(); }
+
+private:
+    std::vector<NodeInfo> m_nodes;
+    std::unordered_map<std::string, std::size_t> m_index;
+};
+
+} // namespace kubist::scheduler

@@ -1,0 +1,48 @@
+#include "backend/scheduler/plugins/defaultplugins.h"
+
+#include "backend/scheduler/framework/registry.h"
+#include "backend/scheduler/plugins/balancedallocation/balancedallocation.h"
+#include "backend/scheduler/plugins/defaultbinder/defaultbinder.h"
+#include "backend/scheduler/plugins/nodeaffinity/nodeaffinity.h"
+#include "backend/scheduler/plugins/nodename/nodename.h"
+#include "backend/scheduler/plugins/noderesourcesfit/noderesourcesfit.h"
+#include "backend/scheduler/plugins/nodeunschedulable/nodeunschedulable.h"
+#include "backend/scheduler/plugins/prioritysort/prioritysort.h"
+#include "backend/scheduler/plugins/tainttoleration/tainttoleration.h"
+
+namespace kubist::scheduler::plugins {
+
+Status registerDefaultPlugins(Registry &registry)
+{
+    const std::pair<std::string_view, PluginFactory> plugins[] = {
+        {PrioritySort::kName, &PrioritySort::create},
+        {NodeUnschedulable::kName, &NodeUnschedulable::create},
+        {NodeName::kName, &NodeName::create},
+        {TaintToleration::kName, &TaintToleration::create},
+        {NodeAffinity::kName, &NodeAffinity::create},
+        {NodeResourcesFit::kName, &NodeResourcesFit::create},
+        {BalancedAllocation::kName, &BalancedAllocation::create},
+        {DefaultBinder::kName, &DefaultBinder::create},
+    };
+    for (const auto &[name, factory] : plugins) {
+        Status status = registry.add(std::string(name), factory);
+        if (!status.isOk())
+            return status;
+    }
+    return Status::ok();
+}
+
+Profile defaultProfile()
+{
+    Profile profile;
+    profile.schedulerName = "default-scheduler";
+    profile.plugins = {
+        {std::string(PrioritySort::kName), 0},       {std::string(NodeUnschedulable::kName), 0},
+        {std::string(NodeName::kName), 0},           {std::string(TaintToleration::kName), 3},
+        {std::string(NodeAffinity::kName), 2},       {std::string(NodeResourcesFit::kName), 1},
+        {std::string(BalancedAllocation::kName), 1}, {std::string(DefaultBinder::kName), 0},
+    };
+    return profile;
+}
+
+} // namespace kubist::scheduler::plugins
