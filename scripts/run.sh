@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
 export CCACHE_BASEDIR="$PWD"
+# Debug info then names this clone's folder, not a hash input: a clone in
+# another folder (CI) hits the same cache entries.
+export CCACHE_NOHASHDIR=1
 cmake --preset default
 cmake --build --preset default -j "$(nproc)" --target kubist
 

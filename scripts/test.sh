@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 
 # ccache: CI builds a clone in another folder; relative paths let it hit.
 export CCACHE_BASEDIR="$PWD"
+# Debug info then names this clone's folder, not a hash input: a clone in
+# another folder (CI) hits the same cache entries.
+export CCACHE_NOHASHDIR=1
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
 jobs="$(nproc)"
