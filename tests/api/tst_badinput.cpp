@@ -158,9 +158,10 @@ private slots:
             for (const std::string *source : {&json, &yaml}) {
                 std::string bytes = *source;
                 const int flips = 1 + int(rng.bounded(4));
+                static constexpr char kNoise[] = "{}[]\":,\n -\xff\\0a1";
                 for (int i = 0; i < flips; ++i)
                     bytes[rng.bounded(quint32(bytes.size()))] =
-                        "{}[]\":,\n -\xff\\0a1"[rng.bounded(17)];
+                        kNoise[rng.bounded(quint32(sizeof(kNoise) - 1))];
                 Pod pod;
                 Status st = source == &json ? JsonCodec::decode(bytes, &pod)
                                             : YamlCodec::decode(bytes, &pod);
