@@ -135,6 +135,25 @@ std::optional<discovery::AggregatedVersion> aggregatedVersion(const std::string 
     return std::nullopt;
 }
 
+// The "type" of a watch event on the wire.
+const char *watchEventType(client::WatchEvent::Type type)
+{
+    using T = client::WatchEvent::Type;
+    switch (type) {
+    case T::Added:
+        return "ADDED";
+    case T::Modified:
+        return "MODIFIED";
+    case T::Deleted:
+        return "DELETED";
+    case T::Bookmark:
+        return "BOOKMARK";
+    case T::Error:
+        return "ERROR";
+    }
+    return "ERROR";
+}
+
 std::string statusJson(const Status &status)
 {
     return api::JsonCodec::encode(apierrors::toStatusObject(status), {{"v1", "Status"}});
@@ -761,24 +780,7 @@ struct ApiHandler::Impl
             std::string chunk;
             bool ended = false;
             for (client::WatchEvent &e : events) {
-                const char *type = "ADDED";
-                switch (e.type) {
-                case client::WatchEvent::Type::Added:
-                    type = "ADDED";
-                    break;
-                case client::WatchEvent::Type::Modified:
-                    type = "MODIFIED";
-                    break;
-                case client::WatchEvent::Type::Deleted:
-                    type = "DELETED";
-                    break;
-                case client::WatchEvent::Type::Bookmark:
-                    type = "BOOKMARK";
-                    break;
-                case client::WatchEvent::Type::Error:
-                    type = "ERROR";
-                    break;
-                }
+                const char *type = watchEventType(e.type);
                 if (protobuf) {
                     meta::WatchEvent we;
                     we.set_type(type);
