@@ -82,7 +82,8 @@ Result<std::unique_ptr<Store>> SqliteStore::open(const std::string &dataDir,
                const std::function<bool(std::vector<Event> &&)> &emit, int64_t *compactRevision) {
             return self->readHistory(request, from, to, emit, compactRevision);
         },
-        options.maxWatchBacklog, options.deliveryThreads, state.currentRevision);
+        options.maxWatchBacklog, options.deliveryThreads, state.currentRevision,
+        options.onDeliveryWork);
     store->m_committer = std::thread([self] { self->commitLoop(); });
     return std::unique_ptr<Store>(std::move(store));
 }

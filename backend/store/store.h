@@ -143,6 +143,12 @@ struct StoreOptions
     // database through (empty: SQLite's default). tests/store uses one that
     // simulates power loss.
     std::string sqliteVfs;
+    // Told +1 when a watcher gets responses to deliver and -1 once it has
+    // delivered them all (or is cancelled), so a test can see events in
+    // flight between a commit and its watchers (IdleTracker). Called from
+    // store threads with a watch-hub lock held: it must be quick and must
+    // not call the store. May be empty.
+    std::function<void(int delta)> onDeliveryWork;
 };
 
 // Store: the etcd of the picture. A revisioned, watchable, durable key-value

@@ -46,9 +46,10 @@ struct WatchHub::Watcher
 
 struct WatchHub::Shared
 {
-    Shared(HistorySource s, size_t backlog)
+    Shared(HistorySource s, size_t backlog, std::function<void(int)> work)
         : source(std::move(s))
         , maxBacklog(backlog)
+        , onWork(std::move(work))
     {}
 
     void schedule(const std::shared_ptr<Watcher> &w)
@@ -56,6 +57,8 @@ struct WatchHub::Shared
         if (w->scheduled)
             return;
         w->scheduled = true;
+        if (onWork)
+            onWork(1);
         runQueue.push_back(w);
         workCv.notify_one();
     }
@@ -80,6 +83,14 @@ struct WatchHub::Shared
     // Constant after construction.
     const HistorySource source;
     const size_t maxBacklog;
+    const std::function<void(int)> onWork; // +1 per scheduled watcher, -1 when unscheduled
+
+    void unschedule(const std::shared_ptr<Watcher> &w)
+    {
+        w->scheduled = false;
+        if (onWork)
+            onWork(-1);
+    }
 
     // Guarded by mutex.
     mutable std::mutex mutex;
@@ -123,8 +134,9 @@ private:
 };
 
 WatchHub::WatchHub(HistorySource source, size_t maxBacklog, int deliveryThreads,
-                   int64_t publishedRevision)
-    : m_shared(std::make_shared<Shared>(std::move(source), std::max<size_t>(maxBacklog, 1)))
+                   int64_t publishedRevision, std::function<void(int)> onWork)
+    : m_shared(std::make_shared<Shared>(std::move(source), std::max<size_t>(maxBacklog, 1),
+                                        std::move(onWork)))
 {
     m_shared->published = publishedRevision;
     for (int i = 0; i < std::max(deliveryThreads, 1); ++i)
@@ -250,7 +262,7 @@ void WatchHub::deliveryLoop()
         std::shared_ptr<Watcher> w = std::move(s.runQueue.front());
         s.runQueue.pop_front();
         if (w->cancelled) {
-            w->scheduled = false;
+            s.unschedule(w);
             continue;
         }
         w->running = true;
@@ -299,14 +311,14 @@ void WatchHub::deliveryLoop()
         w->running = false;
         s.idleCv.notify_all();
         if (w->cancelled) {
-            w->scheduled = false;
+            s.unschedule(w);
             w->backlog.clear();
             std::erase(s.watchers, w);
         } else if (!w->backlog.empty() || w->catchUpPending()) {
             s.runQueue.push_back(w); // still scheduled
             s.workCv.notify_one();
         } else {
-            w->scheduled = false;
+            s.unschedule(w);
         }
     }
 }

@@ -36,8 +36,9 @@ public:
         const WatchRequest &request, int64_t from, int64_t to,
         const std::function<bool(std::vector<Event> &&)> &emit, int64_t *compactRevision)>;
 
+    // `onWork` (may be empty): see StoreOptions::onDeliveryWork.
     WatchHub(HistorySource source, size_t maxBacklog, int deliveryThreads,
-             int64_t publishedRevision);
+             int64_t publishedRevision, std::function<void(int)> onWork = {});
     // Ends every watch (no final response) and joins the threads.
     ~WatchHub();
 
