@@ -18,11 +18,12 @@ int main(int argc, char *argv[])
         return runServe(args);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Kubist: Kubernetes in pictures, made live.\n\n"
-        "  kubist serve [--data-dir DIR] [--listen ADDR:PORT] [--kubeconfig-out FILE]\n"
-        "               [--viewer-kubeconfig-out FILE] [--insecure-http]\n"
-        "      the embedded control plane, headless (see kubist serve --help)"));
+    parser.setApplicationDescription(
+        QStringLiteral("Kubist: Kubernetes in pictures, made live.\n\n"
+                       "  kubist serve [--data-dir DIR] [--listen ADDR:PORT] [--nodes N]\n"
+                       "               [--profile demo|realistic] [--kubeconfig-out FILE]\n"
+                       "               [--viewer-kubeconfig-out FILE] [--insecure-http]\n"
+                       "      the embedded cluster, headless (see kubist serve --help)"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.process(app);

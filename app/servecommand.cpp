@@ -1,11 +1,6 @@
 #include "servecommand.h"
 
-#include "backend/apiserver/apiserver.h"
-#include "backend/apiserver/http/apihandler.h"
-#include "backend/apiserver/http/certificates.h"
-#include "backend/apiserver/http/httpserver.h"
-#include "backend/store/store.h"
-#include "backend/util/clock.h"
+#include "backend/cluster/embeddedcluster.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -17,6 +12,7 @@
 
 using kubist::Result;
 using kubist::Status;
+using kubist::cluster::EmbeddedCluster;
 
 namespace {
 
@@ -31,8 +27,10 @@ int fail(const std::string &message)
 int runServe(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Runs Kubist's embedded Kubernetes control plane headless until SIGTERM or SIGINT."));
+    parser.setApplicationDescription(
+        QStringLiteral("Runs Kubist's embedded Kubernetes cluster headless (API server, "
+                       "scheduler, controller manager, simulated nodes) until SIGTERM or "
+                       "SIGINT."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("serve"), QStringLiteral("The serve command."));
     const QCommandLineOption dataDir(
@@ -42,6 +40,18 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption listen(QStringLiteral("listen"),
                                     QStringLiteral("Address and port (default 127.0.0.1:6443)."),
                                     QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:6443"));
+    const QCommandLineOption nodes(
+        QStringLiteral("nodes"),
+        QStringLiteral("Workers a new cluster gets (default 3; kept in the data directory)."),
+        QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption profile(
+        QStringLiteral("profile"),
+        QStringLiteral("Timing profile of a new cluster: demo (failures recover in ~20 s) or "
+                       "realistic (upstream defaults). Kept in the data directory."),
+        QStringLiteral("demo|realistic"), QStringLiteral("demo"));
+    const QCommandLineOption noDemo(
+        QStringLiteral("no-demo-workloads"),
+        QStringLiteral("Do not create the demo Deployment and Service in a new cluster."));
     const QCommandLineOption kubeconfigOut(
         QStringLiteral("kubeconfig-out"),
         QStringLiteral("Write an admin kubeconfig (mode 0600) to FILE."), QStringLiteral("FILE"));
@@ -52,7 +62,8 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption insecureHttp(
         QStringLiteral("insecure-http"),
         QStringLiteral("Serve plain HTTP without authentication (loopback only; unsafe)."));
-    parser.addOptions({dataDir, listen, kubeconfigOut, viewerKubeconfigOut, insecureHttp});
+    parser.addOptions({dataDir, listen, nodes, profile, noDemo, kubeconfigOut, viewerKubeconfigOut,
+                       insecureHttp});
     if (!parser.parse(arguments))
         return fail(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -60,14 +71,12 @@ int runServe(const QStringList &arguments)
         return 0;
     }
 
+    EmbeddedCluster::Options options;
     QString dir = parser.value(dataDir);
     if (dir.isEmpty())
         dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
               QStringLiteral("/embedded");
-    if (!QDir().mkpath(dir))
-        return fail("cannot create the data directory " + dir.toStdString());
-    const std::string root = QDir(dir).absolutePath().toStdString();
-    QDir().mkpath(QString::fromStdString(root + "/pki"));
+    options.dataDir = dir.toStdString();
 
     const QString listenValue = parser.value(listen);
     const int colon = listenValue.lastIndexOf(QLatin1Char(':'));
@@ -78,9 +87,18 @@ int runServe(const QStringList &arguments)
     std::string address = listenValue.left(colon).toStdString();
     if (address.size() > 2 && address.front() == '[' && address.back() == ']')
         address = address.substr(1, address.size() - 2);
-    const bool insecure = parser.isSet(insecureHttp);
-    if (insecure && address != "127.0.0.1" && address != "::1" && address != "localhost")
+    options.address = address;
+    options.port = uint16_t(port);
+    options.insecureHttp = parser.isSet(insecureHttp);
+    if (options.insecureHttp && address != "127.0.0.1" && address != "::1" &&
+        address != "localhost")
         return fail("--insecure-http only listens on loopback (127.0.0.1 or ::1)");
+    bool nodesOk = false;
+    options.workers = parser.value(nodes).toInt(&nodesOk);
+    if (!nodesOk || options.workers < 0 || options.workers > 1000)
+        return fail("--nodes wants a number from 0 to 1000");
+    options.profile = parser.value(profile).toStdString();
+    options.demoWorkloads = !parser.isSet(noDemo);
 
     // Signals are taken by sigwait() below; block them before any thread starts.
     sigset_t stopSignals;
@@ -89,58 +107,26 @@ int runServe(const QStringList &arguments)
     sigaddset(&stopSignals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
-    Result<std::unique_ptr<kubist::store::Store>> store =
-        kubist::store::Store::open(root + "/store");
-    if (!store)
-        return fail(store.status().message());
-    Result<kubist::apiserver::ServerCredentials> creds =
-        kubist::apiserver::ensureServerCredentials(root + "/pki");
-    if (!creds)
-        return fail(creds.status().message());
-
-    kubist::apiserver::ApiServer api(**store, kubist::SystemClock::instance());
-    if (Status s = api.registry().bootstrap(); !s)
-        return fail("bootstrap: " + s.message());
-
-    using kubist::apiserver::ApiHandler;
-    using kubist::apiserver::Role;
-    ApiHandler handler(api, {{creds->adminToken, ApiHandler::Identity{"admin", Role::Admin}},
-                             {creds->viewerToken, ApiHandler::Identity{"viewer", Role::Viewer}}});
-    handler.setRequireAuthentication(!insecure);
-    kubist::apiserver::HttpServer::Options options;
-    options.address = address;
-    options.port = uint16_t(port);
-    options.tls = !insecure;
-    options.certFile = creds->certFile;
-    options.keyFile = creds->keyFile;
-    options.clientCaFile = creds->caCertFile;
-    kubist::apiserver::HttpServer http(
-        options, [&handler](const auto &req, auto &w) { handler.handle(req, w); });
-    Result<uint16_t> bound = http.start();
-    if (!bound)
-        return fail(bound.status().message());
-
-    const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
-    const std::string url =
-        std::string(insecure ? "http://" : "https://") + host + ":" + std::to_string(*bound);
+    Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::open(options);
+    if (!cluster)
+        return fail(cluster.status().message());
+    EmbeddedCluster &c = **cluster;
     if (parser.isSet(kubeconfigOut))
-        if (Status s = kubist::apiserver::writeKubeconfig(
-                parser.value(kubeconfigOut).toStdString(), url, insecure ? "" : creds->caCertPem,
-                "admin", insecure ? "" : creds->adminToken);
-            !s)
+        if (Status s = c.writeKubeconfig(parser.value(kubeconfigOut).toStdString()); !s)
             return fail(s.message());
     if (parser.isSet(viewerKubeconfigOut))
-        if (Status s = kubist::apiserver::writeKubeconfig(
-                parser.value(viewerKubeconfigOut).toStdString(), url,
-                insecure ? "" : creds->caCertPem, "viewer", insecure ? "" : creds->viewerToken);
-            !s)
+        if (Status s = c.writeKubeconfig(parser.value(viewerKubeconfigOut).toStdString(), true); !s)
             return fail(s.message());
+    if (Status s = c.start(); !s)
+        return fail(s.message());
 
-    if (insecure)
+    if (options.insecureHttp)
         std::fprintf(stderr,
                      "kubist serve: WARNING: --insecure-http: plain HTTP, NO authentication. "
                      "Anyone on this machine can change the cluster.\n");
-    std::printf("kubist serve: API server on %s (data in %s)\n", url.c_str(), root.c_str());
+    std::printf("kubist serve: API server on %s (data in %s, profile %s, %d workers)\n",
+                c.url().c_str(), c.dataDir().c_str(), c.config().profile.c_str(),
+                c.config().workers);
     if (parser.isSet(kubeconfigOut))
         std::printf("kubist serve: export KUBECONFIG=%s\n",
                     QDir(parser.value(kubeconfigOut)).absolutePath().toUtf8().constData());
@@ -151,12 +137,8 @@ int runServe(const QStringList &arguments)
     std::printf("kubist serve: %s received, shutting down\n",
                 signal == SIGINT ? "SIGINT" : "SIGTERM");
     std::fflush(stdout);
-    // readyz fails first and new requests are turned away; in-flight ones
-    // finish, watches end, then the store is closed (flushed).
-    handler.setShuttingDown(true);
-    http.stop(std::chrono::milliseconds(5000));
-    api.stopServing();
-    store->reset();
+    c.stop();
+    cluster->reset();
     std::printf("kubist serve: stopped\n");
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <random>
 
 namespace kubist::client {
 
@@ -34,6 +35,7 @@ EventRecorder::EventRecorder(Client &client, const Clock &clock, std::string com
     , m_clock(clock)
     , m_component(std::move(component))
     , m_host(std::move(host))
+    , m_salt(std::random_device{}() & 0xffffffffull)
 {}
 
 void EventRecorder::record(const google::protobuf::Message &object, const std::string &type,
@@ -76,12 +78,18 @@ void EventRecorder::record(const google::protobuf::Message &object, const std::s
     }
 
     core::Event event;
-    char suffix[17];
+    // Upstream names events "<object>.<unix nanos in hex>"; a FakeClock
+    // stands still and recorders restart, so a per-recorder random salt
+    // and a sequence keep names unique.
     const auto nanos =
         std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-    std::snprintf(suffix, sizeof suffix, "%016llx",
-                  static_cast<unsigned long long>(nanos) + (++m_sequence));
-    event.mutable_metadata()->set_name(om.name() + "." + suffix);
+    const auto eventName = [&] {
+        char suffix[17];
+        std::snprintf(suffix, sizeof suffix, "%016llx",
+                      static_cast<unsigned long long>(nanos) + m_salt + (++m_sequence));
+        return om.name() + "." + suffix;
+    };
+    event.mutable_metadata()->set_name(eventName());
     event.mutable_metadata()->set_namespace_(ns);
     core::ObjectReference *ref = event.mutable_involved_object();
     if (kind) {
@@ -105,6 +113,10 @@ void EventRecorder::record(const google::protobuf::Message &object, const std::s
     setTime(event.mutable_last_timestamp(), now);
     event.set_count(1);
     Result<ObjectPtr> r = m_client.create(*eventKind, ns, event);
+    if (!r && r.status().code() == Status::Code::AlreadyExists) {
+        event.mutable_metadata()->set_name(eventName());
+        r = m_client.create(*eventKind, ns, event);
+    }
     if (!r) {
         logWarning(m_component, "could not record event " + reason + " for " + om.name() + ": " +
                                     r.status().message());

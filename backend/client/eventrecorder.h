@@ -55,6 +55,7 @@ private:
     const Clock &m_clock;
     const std::string m_component;
     const std::string m_host;
+    const uint64_t m_salt; // random, so restarted recorders pick fresh names
 
     std::mutex m_mutex; // guards everything below
     std::map<Key, Seen> m_seen;

@@ -50,6 +50,10 @@ spec:
     image: busybox:1.36
 )";
 
+// These tests are about the API: no worker nodes (nothing gets scheduled,
+// so pods stay Pending) and no demo workloads in the way.
+const QStringList kApiOnly{"--nodes", "0", "--no-demo-workloads"};
+
 QString describeFailure(const CommandResult &r)
 {
     return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
@@ -68,7 +72,7 @@ class TestKubectl : public QObject
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_server.start());
+        QVERIFY(m_server.start(kApiOnly));
         const CommandResult version = m_server.kubectl({"version"});
         KUBECTL_OK(version);
     }
@@ -292,7 +296,7 @@ private slots:
     void restartKeepsObjects()
     {
         QCOMPARE(m_server.stop(), 0);
-        QVERIFY(m_server.start());
+        QVERIFY(m_server.start(kApiOnly));
         const CommandResult r = m_server.kubectl({"get", "cm", "settings", "-o", "name"});
         KUBECTL_OK(r);
         QCOMPARE(r.out.trimmed(), QStringLiteral("configmap/settings"));

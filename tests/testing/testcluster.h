@@ -42,6 +42,56 @@
 
 namespace kubist::testing {
 
+// The same steps for any FakeClock-driven cluster (TestCluster below, or
+// an EmbeddedCluster built on a FakeClock).
+inline bool settle(FakeClock &clock, std::chrono::milliseconds timeout = std::chrono::seconds(20))
+{
+    const bool idle = clock.waitUntilIdle(timeout);
+    if (!idle) {
+        std::string busy;
+        for (const std::string &p : clock.idleTracker()->busyParts())
+            busy += " " + p;
+        qWarning("settle: still busy:%s", busy.c_str());
+    }
+    return idle;
+}
+
+inline bool runUntil(FakeClock &clock, const std::function<bool()> &done, Clock::Duration limit)
+{
+    const Clock::Time target = clock.now() + limit;
+    if (!settle(clock))
+        return false;
+    for (int i = 0; i < 1000000; ++i) {
+        if (done())
+            return true;
+        const std::optional<Clock::Time> due = clock.nextTimerDue();
+        if (!due || *due > target)
+            break;
+        clock.advance(std::max(*due - clock.now(), Clock::Duration::zero()));
+        if (!settle(clock))
+            return false;
+    }
+    return done();
+}
+
+inline bool run(FakeClock &clock, Clock::Duration d)
+{
+    const Clock::Time target = clock.now() + d;
+    if (!settle(clock))
+        return false;
+    for (int i = 0; i < 1000000; ++i) {
+        const std::optional<Clock::Time> due = clock.nextTimerDue();
+        if (!due || *due > target)
+            break;
+        clock.advance(std::max(*due - clock.now(), Clock::Duration::zero()));
+        if (!settle(clock))
+            return false;
+    }
+    if (clock.now() < target)
+        clock.advance(target - clock.now());
+    return settle(clock);
+}
+
 class TestCluster
 {
 public:
@@ -92,55 +142,17 @@ public:
     // Waits (real time) until nothing is left to react and no timer is due.
     bool settle(std::chrono::milliseconds timeout = std::chrono::seconds(20))
     {
-        const bool idle = clock.waitUntilIdle(timeout);
-        if (!idle) {
-            std::string busy;
-            for (const std::string &p : clock.idleTracker()->busyParts())
-                busy += " " + p;
-            qWarning("TestCluster::settle: still busy:%s", busy.c_str());
-        }
-        return idle;
+        return testing::settle(clock, timeout);
     }
-
     // Moves cluster time forward by `d`, timer by timer, settling after
     // each, so every reaction to one timer happens before the next fires.
     // False if the cluster did not settle.
-    bool run(Clock::Duration d)
-    {
-        const Clock::Time target = clock.now() + d;
-        if (!settle())
-            return false;
-        for (int i = 0; i < 1000000; ++i) {
-            const std::optional<Clock::Time> due = clock.nextTimerDue();
-            if (!due || *due > target)
-                break;
-            clock.advance(std::max(*due - clock.now(), Clock::Duration::zero()));
-            if (!settle())
-                return false;
-        }
-        if (clock.now() < target)
-            clock.advance(target - clock.now());
-        return settle();
-    }
-
+    bool run(Clock::Duration d) { return testing::run(clock, d); }
     // Runs cluster time forward (timer by timer, at most `limit`) until
     // `done()` holds; checks after every settle. False when it never did.
     bool runUntil(const std::function<bool()> &done, Clock::Duration limit)
     {
-        const Clock::Time target = clock.now() + limit;
-        if (!settle())
-            return false;
-        for (int i = 0; i < 1000000; ++i) {
-            if (done())
-                return true;
-            const std::optional<Clock::Time> due = clock.nextTimerDue();
-            if (!due || *due > target)
-                break;
-            clock.advance(std::max(*due - clock.now(), Clock::Duration::zero()));
-            if (!settle())
-                return false;
-        }
-        return done();
+        return testing::runUntil(clock, done, limit);
     }
 
     // Creates the object a JSON or YAML text describes (its own apiVersion

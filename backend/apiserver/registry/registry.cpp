@@ -651,9 +651,18 @@ Status Registry::admitCreate(const api::KindInfo &kind, const std::string &ns, M
     }
 
     applyDefaults(kind, object);
-    if (kind.kind == "Pod")
-        addDefaultTolerations(static_cast<core::Pod *>(object), m_options.notReadyTolerationSeconds,
+    if (kind.kind == "Namespace") {
+        auto *n = static_cast<core::Namespace *>(object);
+        const auto &fs = n->spec().finalizers();
+        if (std::find(fs.begin(), fs.end(), "kubernetes") == fs.end())
+            n->mutable_spec()->add_finalizers("kubernetes");
+    }
+    if (kind.kind == "Pod") {
+        auto *pod = static_cast<core::Pod *>(object);
+        addDefaultTolerations(pod, m_options.notReadyTolerationSeconds,
                               m_options.unreachableTolerationSeconds);
+        pod->mutable_status()->set_qos_class(podQosClass(*pod));
+    }
     if (kind.kind == "Service")
         if (Status s = allocateServiceAddresses(object); !s)
             return s;

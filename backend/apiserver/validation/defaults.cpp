@@ -1,10 +1,15 @@
 #include "defaults.h"
 
+#include "backend/api/quantity.h"
 #include "backend/api/scheme.h"
 
 #include "apps_v1.pb.h"
 #include "core_v1.pb.h"
 #include "discovery_v1.pb.h"
+
+#include <map>
+
+#include <set>
 
 namespace kubist::apiserver {
 
@@ -271,11 +276,6 @@ void namespaceDefaults(core::Namespace *ns)
             ns->metadata().name();
     if (ns->status().phase().empty())
         ns->mutable_status()->set_phase("Active");
-    bool hasKube = false;
-    for (const std::string &f : ns->spec().finalizers())
-        hasKube = hasKube || f == "kubernetes";
-    if (!hasKube)
-        ns->mutable_spec()->add_finalizers("kubernetes");
 }
 
 void secret(core::Secret *s)
@@ -385,6 +385,58 @@ void addDefaultTolerations(core::Pod *pod, int64_t notReadySeconds, int64_t unre
         add("node.kubernetes.io/not-ready", notReadySeconds);
     if (!unreachable)
         add("node.kubernetes.io/unreachable", unreachableSeconds);
+}
+
+std::string podQosClass(const core::Pod &pod)
+{
+    // Sums per resource (cpu, memory) of non-zero requests and limits.
+    std::map<std::string, api::Quantity> requests, limits;
+    bool guaranteed = true;
+    const auto add = [](std::map<std::string, api::Quantity> &sum, const std::string &name,
+                        const api::Quantity &q) {
+        auto it = sum.find(name);
+        if (it == sum.end())
+            sum.emplace(name, q);
+        else
+            (void)it->second.add(q); // past 38 digits: keep the partial sum
+    };
+    const auto visit = [&](const core::Container &c) {
+        std::set<std::string> limited;
+        for (const auto &[name, value] : c.resources().requests()) {
+            if (name != "cpu" && name != "memory")
+                continue;
+            Result<api::Quantity> q = api::Quantity::parse(value.value());
+            if (q && q->sign() > 0)
+                add(requests, name, *q);
+        }
+        for (const auto &[name, value] : c.resources().limits()) {
+            if (name != "cpu" && name != "memory")
+                continue;
+            Result<api::Quantity> q = api::Quantity::parse(value.value());
+            if (q && q->sign() > 0) {
+                add(limits, name, *q);
+                limited.insert(name);
+            }
+        }
+        if (limited.size() != 2)
+            guaranteed = false;
+    };
+    for (const core::Container &c : pod.spec().init_containers())
+        visit(c);
+    for (const core::Container &c : pod.spec().containers())
+        visit(c);
+    if (requests.empty() && limits.empty())
+        return "BestEffort";
+    if (guaranteed) {
+        for (const auto &[name, request] : requests) {
+            auto it = limits.find(name);
+            if (it == limits.end() || !(it->second == request)) {
+                guaranteed = false;
+                break;
+            }
+        }
+    }
+    return guaranteed && requests.size() == limits.size() ? "Guaranteed" : "Burstable";
 }
 
 } // namespace kubist::apiserver

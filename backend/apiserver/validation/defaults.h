@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace google::protobuf {
 class Message;
@@ -49,5 +50,12 @@ void applyDefaults(const api::KindInfo &kind, google::protobuf::Message *object)
 // Upstream's defaults are 300 seconds for both.
 void addDefaultTolerations(k8s::io::api::core::v1::Pod *pod, int64_t notReadySeconds,
                            int64_t unreachableSeconds);
+
+// The pod's QoS class as upstream's GetPodQOS computes it from the cpu and
+// memory requests and limits of its containers and init containers:
+// "BestEffort" (none set), "Guaranteed" (every container limits both and
+// requests equal limits), otherwise "Burstable". The API server sets
+// status.qosClass on create from it.
+std::string podQosClass(const k8s::io::api::core::v1::Pod &pod);
 
 } // namespace kubist::apiserver

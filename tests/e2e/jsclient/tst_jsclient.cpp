@@ -21,7 +21,7 @@ private slots:
                 "npm", {"ci", "--no-audit", "--no-fund", "--prefix", dir}, {}, false, 300000);
             QVERIFY2(npm.exitCode == 0, qPrintable("npm ci failed: " + npm.err));
         }
-        QVERIFY(m_server.start());
+        QVERIFY(m_server.start({"--nodes", "0", "--no-demo-workloads"}));
     }
 
     void listWatchCreatePatchDelete()

@@ -1,0 +1,383 @@
+#include "backend/kubelet/nodesimulator.h"
+
+#include "backend/api/scheme.h"
+#include "backend/client/indexer.h"
+#include "backend/client/informer.h"
+#include "backend/client/objectkey.h"
+#include "backend/client/workqueue.h"
+#include "backend/controllers/common/workerpool.h"
+#include "backend/util/log.h"
+
+#include "core_v1.pb.h"
+
+namespace kubist::kubelet {
+
+namespace core = k8s::io::api::core::v1;
+
+namespace {
+
+const api::KindInfo &podKind()
+{
+    return *api::Scheme::builtin().byDescriptor(core::Pod::descriptor());
+}
+const api::KindInfo &nodeKind()
+{
+    return *api::Scheme::builtin().byDescriptor(core::Node::descriptor());
+}
+
+client::Informer::Options informerOptions(const std::string &name)
+{
+    client::Informer::Options o;
+    o.name = name;
+    return o;
+}
+
+client::WorkQueue::Options queueOptions()
+{
+    client::WorkQueue::Options o;
+    o.name = "node-simulator";
+    return o;
+}
+
+std::string podCIDRFor(int n)
+{
+    return "10.244." + std::to_string(n) + ".0/24";
+}
+std::string internalIPFor(int n)
+{
+    return "172.18.0." + std::to_string(n + 2);
+}
+
+} // namespace
+
+NodeSimulator::NodeSimulator(ClientFactory clientFor, const Clock &clock)
+    : NodeSimulator(std::move(clientFor), clock, Options{})
+{}
+
+NodeSimulator::NodeSimulator(ClientFactory clientFor, const Clock &clock, Options options)
+    : m_clientFor(std::move(clientFor))
+    , m_clock(clock)
+    , m_options(std::move(options))
+    , m_client(m_clientFor("node-simulator"))
+    , m_podInformer(std::make_unique<client::Informer>(*m_client, podKind(), clock,
+                                                       informerOptions("node-simulator/pods")))
+    , m_nodeInformer(std::make_unique<client::Informer>(*m_client, nodeKind(), clock,
+                                                        informerOptions("node-simulator/nodes")))
+    , m_queue(std::make_unique<client::WorkQueue>(clock, queueOptions()))
+    , m_workers(std::make_unique<controllers::WorkerPool>(
+          *m_queue, [this](const std::string &key) { return sync(key); },
+          std::max(1, m_options.workers), "node-simulator"))
+{
+    (void)m_podInformer->addIndex(client::kNodeNameIndex, client::podNodeNameIndexFunc());
+    m_podInformer->addEventHandler(
+        {[this](const client::ObjectPtr &p) { enqueuePod(p); },
+         [this](const client::ObjectPtr &, const client::ObjectPtr &p) { enqueuePod(p); },
+         [this](const client::ObjectPtr &p) { enqueuePod(p); }});
+    m_nodeInformer->addEventHandler(
+        {[this](const client::ObjectPtr &n) { m_queue->add(client::objectKey(*n)); },
+         [this](const client::ObjectPtr &, const client::ObjectPtr &n) {
+             m_queue->add(client::objectKey(*n));
+         },
+         [this](const client::ObjectPtr &n) { onNodeDeleted(n); }});
+}
+
+NodeSimulator::~NodeSimulator()
+{
+    stop();
+}
+
+void NodeSimulator::start()
+{
+    std::vector<std::shared_ptr<Kubelet>> kubelets;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_started || m_stopped)
+            return;
+        m_started = true;
+        for (const auto &[name, k] : m_kubelets)
+            kubelets.push_back(k);
+    }
+    m_podInformer->start();
+    m_nodeInformer->start();
+    m_workers->start();
+    for (const std::shared_ptr<Kubelet> &k : kubelets)
+        k->start();
+}
+
+void NodeSimulator::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopped)
+            return;
+        m_stopped = true;
+        for (const auto &[name, k] : m_kubelets)
+            k->stop();
+    }
+    m_podInformer->stop();
+    m_nodeInformer->stop();
+    m_queue->shutDown();
+    m_workers->stop();
+}
+
+std::shared_ptr<Kubelet> NodeSimulator::kubeletFor(const std::string &node) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_kubelets.find(node);
+    return it == m_kubelets.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Kubelet> NodeSimulator::kubeletOfPod(const std::string &ns,
+                                                     const std::string &name) const
+{
+    client::ObjectPtr obj = m_podInformer->indexer().get(client::objectKey(ns, name));
+    if (!obj)
+        return nullptr;
+    const auto &pod = static_cast<const core::Pod &>(*obj);
+    if (pod.spec().node_name().empty())
+        return nullptr;
+    return kubeletFor(pod.spec().node_name());
+}
+
+Status NodeSimulator::addNode(NodeConfig config)
+{
+    std::lock_guard lock(m_mutex);
+    m_released.erase(config.name);
+    return addNodeLocked(std::move(config), false);
+}
+
+Status NodeSimulator::addNodeLocked(NodeConfig config, bool adopted)
+{
+    if (config.name.empty())
+        return Status::invalidArgument("a node needs a name");
+    if (m_kubelets.contains(config.name))
+        return Status::alreadyExists("node \"" + config.name + "\" is already hosted");
+    if (config.podCIDR.empty() || config.internalIP.empty()) {
+        std::set<std::string> cidrs, ips;
+        for (const auto &[name, k] : m_kubelets) {
+            cidrs.insert(k->config().podCIDR);
+            ips.insert(k->config().internalIP);
+        }
+        for (int n = 0; n < 250; ++n) {
+            if (config.podCIDR.empty() && cidrs.contains(podCIDRFor(n)))
+                continue;
+            if (config.internalIP.empty() && ips.contains(internalIPFor(n)))
+                continue;
+            if (config.podCIDR.empty())
+                config.podCIDR = podCIDRFor(n);
+            if (config.internalIP.empty())
+                config.internalIP = internalIPFor(n);
+            break;
+        }
+    }
+    const std::string name = config.name;
+    auto kubelet = std::make_shared<Kubelet>(
+        std::move(config), m_clientFor("kubelet/" + name), m_clock, m_options,
+        Kubelet::Context{m_podInformer->indexer(), m_nodeInformer->indexer(), *m_queue});
+    if (auto pending = m_pendingStatic.find(name); pending != m_pendingStatic.end()) {
+        kubelet->setStaticPods(std::move(pending->second));
+        m_pendingStatic.erase(pending);
+    }
+    m_kubelets.emplace(name, kubelet);
+    if (adopted)
+        m_adopted.insert(name);
+    else
+        m_adopted.erase(name);
+    if (m_started && !m_stopped)
+        kubelet->start();
+    return {};
+}
+
+Status NodeSimulator::removeNode(const std::string &name)
+{
+    std::shared_ptr<Kubelet> k;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_kubelets.find(name);
+        if (it == m_kubelets.end())
+            return Status::notFound("node \"" + name + "\" is not hosted");
+        k = it->second;
+        m_kubelets.erase(it);
+        m_adopted.erase(name);
+        m_released.insert(name);
+    }
+    k->stop();
+    return {};
+}
+
+Status NodeSimulator::startKubelet(const std::string &name)
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(name);
+    if (!k)
+        return Status::notFound("node \"" + name + "\" is not hosted");
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_started || m_stopped)
+            return Status::unavailable("the node simulator is not running");
+    }
+    k->start();
+    return {};
+}
+
+Status NodeSimulator::stopKubelet(const std::string &name)
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(name);
+    if (!k)
+        return Status::notFound("node \"" + name + "\" is not hosted");
+    k->stop();
+    return {};
+}
+
+bool NodeSimulator::isKubeletRunning(const std::string &name) const
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(name);
+    return k && k->isRunning();
+}
+
+std::vector<std::string> NodeSimulator::hostedNodes() const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<std::string> out;
+    for (const auto &[name, k] : m_kubelets)
+        out.push_back(name);
+    return out;
+}
+
+Result<NodeConfig> NodeSimulator::nodeConfig(const std::string &name) const
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(name);
+    if (!k)
+        return Status::notFound("node \"" + name + "\" is not hosted");
+    return k->config();
+}
+
+Status NodeSimulator::crashContainer(const std::string &ns, const std::string &pod,
+                                     const std::string &container, int32_t exitCode)
+{
+    std::shared_ptr<Kubelet> k = kubeletOfPod(ns, pod);
+    if (!k)
+        return Status::notFound("pods \"" + pod + "\" not found on a simulated node");
+    return k->crashContainer(ns, pod, container, exitCode);
+}
+
+Status NodeSimulator::setProbeResult(const std::string &ns, const std::string &pod,
+                                     const std::string &container, bool success, ProbeKind kind)
+{
+    std::shared_ptr<Kubelet> k = kubeletOfPod(ns, pod);
+    if (!k)
+        return Status::notFound("pods \"" + pod + "\" not found on a simulated node");
+    return k->setProbeResult(ns, pod, container, kind, success);
+}
+
+Result<std::string> NodeSimulator::podLog(const std::string &ns, const std::string &name,
+                                          const client::LogOptions &options)
+{
+    std::shared_ptr<Kubelet> k = kubeletOfPod(ns, name);
+    if (!k)
+        return Status::notFound("pods \"" + name + "\" not found");
+    return k->podLog(ns, name, options);
+}
+
+void NodeSimulator::setStaticPods(const std::string &node, std::vector<StaticPod> pods)
+{
+    std::shared_ptr<Kubelet> k;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_kubelets.find(node);
+        if (it == m_kubelets.end()) {
+            m_pendingStatic[node] = std::move(pods);
+            return;
+        }
+        k = it->second;
+    }
+    k->setStaticPods(std::move(pods));
+}
+
+void NodeSimulator::enqueuePod(const client::ObjectPtr &obj)
+{
+    const auto &pod = static_cast<const core::Pod &>(*obj);
+    const std::string &node = pod.spec().node_name();
+    if (node.empty())
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_kubelets.contains(node))
+            return;
+    }
+    m_queue->add(Kubelet::podKey(node, pod.metadata().namespace_(), pod.metadata().name()));
+}
+
+void NodeSimulator::onNodeDeleted(const client::ObjectPtr &obj)
+{
+    const std::string name = client::objectKey(*obj);
+    std::shared_ptr<Kubelet> k;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_kubelets.find(name);
+        if (it == m_kubelets.end())
+            return;
+        k = it->second;
+        if (m_adopted.contains(name)) {
+            m_kubelets.erase(it);
+            m_adopted.erase(name);
+        }
+    }
+    logInfo("node-simulator", "node " + name + " was deleted: its kubelet stops");
+    k->nodeDeleted();
+}
+
+void NodeSimulator::adoptOrForget(const std::string &node)
+{
+    client::ObjectPtr obj = m_nodeInformer->indexer().get(node);
+    if (!obj)
+        return;
+    const auto &n = static_cast<const core::Node &>(*obj);
+    auto label = n.metadata().labels().find(kSimulatedLabel);
+    if (label == n.metadata().labels().end() || label->second != "true")
+        return;
+    if (n.metadata().has_deletion_timestamp())
+        return;
+    NodeConfig config;
+    config.name = node;
+    auto quantity = [&](const char *name, const std::string &fallback) {
+        auto it = n.status().capacity().find(name);
+        return it != n.status().capacity().end() && !it->second.value().empty() ? it->second.value()
+                                                                                : fallback;
+    };
+    config.cpu = quantity("cpu", config.cpu);
+    config.memory = quantity("memory", config.memory);
+    config.pods = quantity("pods", config.pods);
+    for (const auto &[k, v] : n.metadata().labels())
+        config.labels[k] = v;
+    for (const core::Taint &t : n.spec().taints())
+        config.taints.push_back({t.key(), t.value(), t.effect()});
+    config.podCIDR = n.spec().pod_cidr();
+    for (const core::NodeAddress &a : n.status().addresses())
+        if (a.type() == "InternalIP")
+            config.internalIP = a.address();
+    std::lock_guard lock(m_mutex);
+    if (m_stopped || m_released.contains(node) || m_kubelets.contains(node))
+        return;
+    logInfo("node-simulator", "adopting node " + node);
+    (void)addNodeLocked(std::move(config), true);
+}
+
+Status NodeSimulator::sync(const std::string &key)
+{
+    const size_t slash = key.find('/');
+    if (slash == std::string::npos) {
+        std::shared_ptr<Kubelet> k = kubeletFor(key);
+        if (!k) {
+            adoptOrForget(key);
+            return {};
+        }
+        return k->syncNode();
+    }
+    std::shared_ptr<Kubelet> k = kubeletFor(key.substr(0, slash));
+    if (!k)
+        return {};
+    const auto [ns, name] = client::splitObjectKey(key.substr(slash + 1));
+    return k->syncPod(ns, name);
+}
+
+} // namespace kubist::kubelet
