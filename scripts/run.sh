@@ -13,9 +13,11 @@ export CCACHE_NOHASHDIR=1
 cmake --preset default
 cmake --build --preset default -j "$(nproc)" --target kubist
 
-# Until the GUI exists, Kubist runs headless: `kubist serve`, with an admin
-# kubeconfig for the real kubectl.
-if [ "$#" -eq 0 ]; then
+# With a display: the window over the embedded demo cluster. Without one
+# (an SSH session, a container): the same cluster headless, `kubist serve`,
+# with an admin kubeconfig for the real kubectl.
+if [ "$#" -eq 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "run.sh: no display; starting the embedded cluster headless (kubist serve)." >&2
     set -- serve --kubeconfig-out "$PWD/build/kubist.kubeconfig"
 fi
 exec build/bin/kubist "$@"

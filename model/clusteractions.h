@@ -1,0 +1,65 @@
+#pragma once
+
+#include "model/clustermodel.h"
+
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+
+#include <functional>
+#include <string>
+
+namespace kubist {
+class Status;
+namespace cluster {
+class ClusterControl;
+}
+} // namespace kubist
+
+namespace kubist::model {
+
+// ClusterActions: what the user can do from the picture. Each action runs
+// off the GUI thread (a private thread pool) through the Client — exactly
+// the request kubectl would send — or, for the faults only an embedded
+// cluster has, through ClusterControl; finished() reports the outcome on
+// the GUI thread. Nothing here waits on the control plane on the GUI thread.
+//
+// Lifetime: the client and the control (when given) must outlive this
+// object; the destructor waits for actions still running.
+class ClusterActions final : public QObject
+{
+    Q_OBJECT
+
+public:
+    ClusterActions(client::Client &client, cluster::ClusterControl *control,
+                   QObject *parent = nullptr);
+    ~ClusterActions() override;
+
+    bool hasControl() const { return m_control != nullptr; }
+
+    // DELETE the pod (graceful, as kubectl delete pod).
+    void deletePod(const std::string &ns, const std::string &name);
+    // Merge-patches spec.unschedulable (kubectl cordon / uncordon).
+    void setCordoned(const std::string &node, bool cordoned);
+    // ClusterControl: power a node's kubelet off / on. Fails without control.
+    void setNodePower(const std::string &node, bool on);
+    // ClusterControl: stop / start a master part. Fails without control.
+    void setComponentRunning(MasterComponent::Part part, bool running);
+
+    // Waits (real time) until no action is running; for tests.
+    bool waitForDone(int msecs = 10000);
+
+signals:
+    // GUI thread, once per action: `what` in plain words ("cordon worker-1"),
+    // `error` empty on success.
+    void finished(const QString &what, bool ok, const QString &error);
+
+private:
+    void run(QString what, std::function<Status()> action);
+
+    client::Client &m_client;
+    cluster::ClusterControl *const m_control;
+    QThreadPool m_pool;
+};
+
+} // namespace kubist::model

@@ -1,0 +1,268 @@
+// MainWindow over a TestCluster with the demo topology built by hand: the
+// screenshot is a real picture (not blank) of 4 node boxes, 4 master parts
+// and 3 pod chips; the inspector explains and shows live YAML; a cordon
+// from the context actions reaches the API server; the status line says
+// how to point kubectl at the cluster.
+
+#include "tests/model/clusterfixtures.h"
+
+#include "widgets/clusterscene.h"
+#include "widgets/clusterview.h"
+#include "widgets/inspector.h"
+#include "widgets/mainwindow.h"
+#include "widgets/nodeitem.h"
+#include "widgets/partitem.h"
+#include "widgets/poditem.h"
+
+#include "model/clusteractions.h"
+#include "model/clustermodel.h"
+
+#include <QAction>
+#include <QImage>
+#include <QLabel>
+#include <QMenu>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace kubist;
+using namespace kubist::testing;
+using namespace kubist::testing::fixtures;
+using namespace kubist::widgets;
+
+namespace {
+
+std::unique_ptr<MainWindow> openWindow(TestCluster &c)
+{
+    MainWindow::Options o;
+    o.apiServerUrl = "https://127.0.0.1:6443";
+    o.kubeconfigPath = "/tmp/kubist/admin.kubeconfig";
+    o.clock = &c.clock;
+    auto w = std::make_unique<MainWindow>(c.client("kubist-gui"), o);
+    w->resize(1280, 800);
+    w->show();
+    return w;
+}
+
+bool waitSynced(TestCluster &c, MainWindow &w)
+{
+    return c.settle() && QTest::qWaitFor([&] { return w.clusterModel().hasSynced(); }, 10000);
+}
+
+int countType(QGraphicsScene &s, int type)
+{
+    int n = 0;
+    for (QGraphicsItem *i : s.items())
+        if (i->type() == type)
+            ++n;
+    return n;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void screenshotShowsTheDemoTopology()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        QCOMPARE(w->scene().nodeBoxCount(), 4);
+        QCOMPARE(countType(w->scene(), NodeItemType), 4);
+        QCOMPARE(countType(w->scene(), PodItemType), 3);
+        int masterParts = 0;
+        for (QGraphicsItem *i : w->scene().items())
+            if (i->type() == PartItemType && i->parentItem() == w->scene().masterItem())
+                ++masterParts;
+        QCOMPARE(masterParts, 4);
+        QTest::qWait(400); // let the chips' appear animation finish
+
+        QTemporaryDir dir;
+        // KUBIST_TEST_SCREENSHOT=/path/shot.png keeps the picture for a look.
+        const QString keep = qEnvironmentVariable("KUBIST_TEST_SCREENSHOT");
+        const QString file = keep.isEmpty() ? dir.filePath("kubist.png") : keep;
+        QVERIFY(w->saveScreenshot(file));
+        QImage image(file);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 800);
+        // Not blank: many distinct colours across the picture.
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7)
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+        if (!keep.isEmpty()) { // close up and far away, for a look at the levels of detail
+            for (int i = 0; i < 5; ++i)
+                w->view().zoomIn();
+            w->view().centerOn(w->scene().nodeItem("worker-2"));
+            QVERIFY(w->saveScreenshot(keep + ".near.png"));
+            w->view().fitAll();
+            for (int i = 0; i < 3; ++i)
+                w->view().zoomOut();
+            QVERIFY(w->saveScreenshot(keep + ".far.png"));
+        }
+        w.reset();
+    }
+
+    void statusLineTellsHowToUseKubectl()
+    {
+        TestCluster c;
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        bool found = false;
+        for (QLabel *l : w->statusBar()->findChildren<QLabel *>())
+            if (l->text().contains("export KUBECONFIG=/tmp/kubist/admin.kubeconfig") &&
+                l->text().contains("https://127.0.0.1:6443"))
+                found = true;
+        QVERIFY(found);
+    }
+
+    void inspectorExplainsAndShowsLiveYaml_data()
+    {
+        QTest::addColumn<int>("subject");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("title");
+        QTest::addColumn<QString>("yaml");
+        QTest::newRow("pod") << int(model::Subject::Pod) << "default/web-5d4f8-a"
+                             << "Pod"
+                             << "name: web-5d4f8-a";
+        QTest::newRow("node") << int(model::Subject::Node) << "worker-2"
+                              << "Worker node"
+                              << "name: worker-2";
+        QTest::newRow("etcd via its mirror pod")
+            << int(model::Subject::Etcd) << "kube-system/etcd-master"
+            << "etcd"
+            << "component: etcd";
+        QTest::newRow("service") << int(model::Subject::Service) << "default/web"
+                                 << "Service"
+                                 << "kind: Service";
+        QTest::newRow("deployment") << int(model::Subject::Deployment) << "default/web"
+                                    << "Deployment"
+                                    << "kind: Deployment";
+    }
+    void inspectorExplainsAndShowsLiveYaml()
+    {
+        QFETCH(int, subject);
+        QFETCH(QString, key);
+        QFETCH(QString, title);
+        QFETCH(QString, yaml);
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        w->inspect(ItemRef{model::Subject(subject), key.toStdString(), true});
+        QVERIFY2(w->inspector().titleText().startsWith(title),
+                 qPrintable(w->inspector().titleText()));
+        QVERIFY2(w->inspector().yamlText().contains(yaml), qPrintable(w->inspector().yamlText()));
+        QVERIFY(!w->inspector().stateText().isEmpty());
+    }
+
+    void contextMenusOfferWhatThePickedThingAllows_data()
+    {
+        QTest::addColumn<int>("subject");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QStringList>("actions");
+        QTest::newRow("pod: delete") << int(model::Subject::Pod) << "default/web-5d4f8-a"
+                                     << QStringList{"Delete pod web-5d4f8-a"};
+        QTest::newRow("node without control: cordon only")
+            << int(model::Subject::Node) << "worker-1" << QStringList{"Cordon"};
+        QTest::newRow("master part without control: nothing")
+            << int(model::Subject::Scheduler) << "kube-system/kube-scheduler-master"
+            << QStringList{};
+        QTest::newRow("service: nothing yet")
+            << int(model::Subject::Service) << "default/web" << QStringList{};
+    }
+    void contextMenusOfferWhatThePickedThingAllows()
+    {
+        QFETCH(int, subject);
+        QFETCH(QString, key);
+        QFETCH(QStringList, actions);
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        std::unique_ptr<QMenu> menu =
+            w->contextMenu(ItemRef{model::Subject(subject), key.toStdString(), true});
+        QStringList got;
+        if (menu)
+            for (QAction *a : menu->actions())
+                if (!a->isSeparator())
+                    got << a->text();
+        QCOMPARE(got, actions);
+    }
+
+    void cordonFromTheContextMenuGoesThroughTheApi()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        QSignalSpy finished(&w->actions(), &model::ClusterActions::finished);
+        std::unique_ptr<QMenu> menu =
+            w->contextMenu(ItemRef{model::Subject::Node, "worker-2", true});
+        QVERIFY(menu);
+        QCOMPARE(menu->actions().first()->text(), QString("Cordon"));
+        menu->actions().first()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+        QVERIFY(finished.at(0).at(1).toBool());
+        QVERIFY(c.get<core::Node>("", "worker-2")->spec().unschedulable());
+        QVERIFY(c.settle());
+        QTRY_VERIFY_WITH_TIMEOUT(w->scene().nodeItem("worker-2")->header().cordoned, 5000);
+
+        w->actions().setCordoned("worker-2", false);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 5000);
+        QVERIFY(!c.get<core::Node>("", "worker-2")->spec().unschedulable());
+
+        // Without a ClusterControl, power actions fail and say why.
+        w->actions().setNodePower("worker-2", false);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 5000);
+        QVERIFY(!finished.at(2).at(1).toBool());
+        QVERIFY(w->statusBar()->currentMessage().startsWith("Failed"));
+    }
+
+    void deletePodGoesThroughTheApi()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        QSignalSpy finished(&w->actions(), &model::ClusterActions::finished);
+        w->actions().deletePod("default", "web-5d4f8-b");
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+        QVERIFY(finished.at(0).at(1).toBool());
+        // A bound pod is deleted gracefully: it is Terminating until its
+        // kubelet confirms.
+        auto pod = c.get<core::Pod>("default", "web-5d4f8-b");
+        QVERIFY(!pod || pod->metadata().has_deletion_timestamp());
+        QVERIFY(c.settle());
+        QTRY_VERIFY_WITH_TIMEOUT(!w->scene().podItem("default/web-5d4f8-b") ||
+                                     w->scene().podItem("default/web-5d4f8-b")->look() ==
+                                         model::PodLook::Terminating,
+                                 5000);
+    }
+
+    void darkThemeToggles()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        const QColor light = w->scene().podItem("default/web-5d4f8-a")->color();
+        w->setDarkTheme(true);
+        QVERIFY(w->scene().theme().dark);
+        QVERIFY(w->scene().podItem("default/web-5d4f8-a")->color() != light);
+        QVERIFY(!w->grab().isNull());
+        if (const QString keep = qEnvironmentVariable("KUBIST_TEST_SCREENSHOT"); !keep.isEmpty())
+            QVERIFY(w->saveScreenshot(keep + ".dark.png"));
+        w->setDarkTheme(false);
+        QCOMPARE(w->scene().podItem("default/web-5d4f8-a")->color(), light);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

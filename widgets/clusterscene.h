@@ -1,0 +1,146 @@
+#pragma once
+
+#include "widgets/scenetheme.h"
+
+#include "model/clusterlayout.h"
+#include "model/clustermodel.h"
+#include "model/explanations.h"
+
+#include <QGraphicsScene>
+
+#include <array>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+class QTimer;
+
+namespace kubist::model {
+class ActivityTracker;
+struct Pulse;
+} // namespace kubist::model
+
+namespace kubist::widgets {
+
+class EdgeItem;
+class LegendItem;
+class NodeItem;
+class PartItem;
+class PodItem;
+class PulseLayer;
+class ServiceItem;
+
+// ClusterScene: the live picture, and the controller that keeps it true.
+// It turns each ClusterModel frame (changed()) into item changes — boxes
+// added, removed, restyled, chips placed in their stable slots
+// (model::ClusterLayout) — and never lets items read the cluster.
+//
+// The picture: the master box on top (the control-plane node, or a bare
+// "control plane" box when the cluster has none) holding etcd, API server,
+// controller manager and scheduler; a "you" box beside it; worker boxes in
+// name order below, each with container runtime, kubelet, kube-proxy and
+// its pod chips, and a line from its kubelet to the API server; the
+// "waiting to be scheduled" lane below the workers; Services in a column to
+// the right with lines to their endpoint pods; a legend of owner colours.
+// Control-plane mirror pods are shown as the master's parts, not as chips.
+//
+// Pulses (setActivityTracker): each request becomes a dot travelling from
+// the acting part to the API server (and on to etcd when it reached the
+// store). A frame timer runs only while pulses are in flight.
+//
+// GUI thread only. The model must outlive the scene.
+class ClusterScene final : public QGraphicsScene
+{
+    Q_OBJECT
+
+public:
+    explicit ClusterScene(model::ClusterModel &model, QObject *parent = nullptr);
+    ~ClusterScene() override;
+
+    // Draws the tracker's pulses (nullptr: none). The tracker must outlive
+    // the scene or be unset first.
+    void setActivityTracker(model::ActivityTracker *tracker);
+    void setDarkTheme(bool dark);
+    const SceneTheme &theme() const { return m_theme; }
+    // What the GUI knows from ClusterControl: a node it powered off.
+    void setNodePoweredOff(const std::string &node, bool off);
+
+    // Lookups (tests, the window). nodeItem() also finds the master box by
+    // the control-plane node's name.
+    NodeItem *masterItem() const { return m_master; }
+    NodeItem *laneItem() const { return m_lane; }
+    NodeItem *nodeItem(const std::string &name) const;
+    PodItem *podItem(const std::string &key) const;
+    ServiceItem *serviceItem(const std::string &key) const;
+    PartItem *masterPart(model::MasterComponent::Part part) const;
+    // `part`: Subject::ContainerRuntime, Kubelet or KubeProxy.
+    PartItem *nodePart(const std::string &node, model::Subject part) const;
+    PartItem *youItem() const { return m_you; }
+    LegendItem *legend() const { return m_legend; }
+    PulseLayer *pulseLayer() const { return m_pulseLayer; }
+    // Edges from the service to its endpoint pods.
+    std::vector<EdgeItem *> serviceEdges(const std::string &serviceKey) const;
+    // Node boxes, master included (the lane is not a node).
+    int nodeBoxCount() const { return int(m_nodes.size()) + 1; }
+    // Chips of pods that exist (vanishing chips not counted).
+    int podChipCount() const { return int(m_pods.size()); }
+
+signals:
+    // The picture's extent changed (a node, service or row came or went).
+    void layoutChanged();
+
+private:
+    struct Touched
+    {
+        std::set<std::string> pods;
+        std::set<std::string> nodes;
+        std::set<std::string> services;
+        std::set<std::string> groups;
+        std::vector<NodeItem *> gone; // worker boxes to delete once their chips moved
+        bool nodeSet = false;
+        bool master = false;
+        bool owners = false;
+    };
+
+    void apply(const model::ClusterDelta &delta);
+    void applyTouched(Touched &t);
+    void rebuildAll();
+    void syncNodeSet(Touched &t);
+    void syncPod(const std::string &key, Touched &t);
+    void syncNodeHeader(const std::string &name);
+    void syncMaster();
+    void syncService(const std::string &key);
+    void syncLegend();
+    void relayout();
+    NodeItem *boxFor(const std::string &group) const;
+    std::string groupFor(const std::string &nodeName) const;
+    void onPulses(const std::vector<model::Pulse> &pulses);
+    void tick();
+
+    model::ClusterModel &m_model;
+    SceneTheme m_theme;
+    model::ClusterLayout m_layout;
+
+    NodeItem *m_master = nullptr;
+    std::string m_masterNode; // the control-plane node's name, "" if none
+    std::array<PartItem *, 4> m_masterParts{};
+    PartItem *m_you = nullptr;
+    NodeItem *m_lane = nullptr;
+    LegendItem *m_legend = nullptr;
+    PulseLayer *m_pulseLayer = nullptr;
+    std::map<std::string, NodeItem *> m_nodes;                    // workers by name
+    std::map<std::string, std::array<PartItem *, 3>> m_nodeParts; // runtime, kubelet, proxy
+    std::map<std::string, EdgeItem *> m_apiEdges;                 // worker kubelet -> API server
+    std::vector<EdgeItem *> m_masterEdges;
+    std::map<std::string, PodItem *> m_pods;
+    std::map<std::string, ServiceItem *> m_services;
+    std::map<std::string, std::vector<EdgeItem *>> m_serviceEdges;
+    std::set<std::string> m_poweredOff;
+    model::ActivityTracker *m_tracker = nullptr;
+    QTimer *m_frame = nullptr;
+    QRectF m_lastExtent;
+    size_t m_laidOutServices = 0;
+};
+
+} // namespace kubist::widgets

@@ -1,0 +1,110 @@
+#include "widgets/clusterview.h"
+
+#include "widgets/clusterscene.h"
+
+#include <QContextMenuEvent>
+#include <QMouseEvent>
+#include <QResizeEvent>
+#include <QWheelEvent>
+
+#include <cmath>
+
+namespace kubist::widgets {
+
+ClusterView::ClusterView(ClusterScene *scene, QWidget *parent)
+    : QGraphicsView(scene, parent)
+{
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing |
+                   QPainter::SmoothPixmapTransform);
+    setDragMode(QGraphicsView::ScrollHandDrag);
+    setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
+    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+    setResizeAnchor(QGraphicsView::AnchorViewCenter);
+    setOptimizationFlag(QGraphicsView::DontAdjustForAntialiasing);
+    setFrameShape(QFrame::NoFrame);
+}
+
+void ClusterView::zoomIn()
+{
+    scaleBy(1.25);
+    m_autoFit = false;
+    emit userZoomed();
+}
+
+void ClusterView::zoomOut()
+{
+    scaleBy(0.8);
+    m_autoFit = false;
+    emit userZoomed();
+}
+
+void ClusterView::fitAll()
+{
+    if (!scene())
+        return;
+    fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
+    m_autoFit = true;
+}
+
+void ClusterView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    if (m_autoFit)
+        fitAll();
+}
+
+qreal ClusterView::zoom() const
+{
+    return transform().m11();
+}
+
+void ClusterView::scaleBy(qreal factor)
+{
+    const qreal next = zoom() * factor;
+    if (next < 0.05 || next > 8)
+        return;
+    scale(factor, factor);
+}
+
+ItemRef ClusterView::refAt(const QPoint &viewportPos) const
+{
+    for (QGraphicsItem *item : items(viewportPos)) {
+        if (auto *s = dynamic_cast<SceneItem *>(item)) {
+            if (s->opacity() <= 0.01)
+                continue;
+            ItemRef ref = s->refAt(s->mapFromScene(mapToScene(viewportPos)));
+            if (ref.valid)
+                return ref;
+        }
+    }
+    return {};
+}
+
+void ClusterView::wheelEvent(QWheelEvent *event)
+{
+    const int delta = event->angleDelta().y();
+    if (delta == 0) {
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    scaleBy(std::pow(1.0015, delta));
+    event->accept();
+    m_autoFit = false;
+    emit userZoomed();
+}
+
+void ClusterView::mousePressEvent(QMouseEvent *event)
+{
+    QGraphicsView::mousePressEvent(event);
+    if (event->button() == Qt::LeftButton)
+        emit picked(refAt(event->position().toPoint()));
+}
+
+void ClusterView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const ItemRef ref = refAt(event->pos());
+    if (ref.valid)
+        emit contextMenuRequested(ref, event->globalPos());
+}
+
+} // namespace kubist::widgets

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "widgets/sceneitem.h"
+
+#include <QGraphicsView>
+
+namespace kubist::widgets {
+
+class ClusterScene;
+
+// ClusterView: the window onto the picture — zoom (wheel, zoomIn/Out, fit),
+// pan by dragging the background, click to pick, right-click for a
+// context menu. It reports what the user pointed at as an ItemRef and
+// leaves the acting to the window.
+class ClusterView final : public QGraphicsView
+{
+    Q_OBJECT
+
+public:
+    explicit ClusterView(ClusterScene *scene, QWidget *parent = nullptr);
+
+    void zoomIn();
+    void zoomOut();
+    // Shows the whole picture, and keeps doing so as the window or the
+    // picture changes size, until the user zooms.
+    void fitAll();
+    bool autoFit() const { return m_autoFit; }
+    qreal zoom() const;
+
+    // What is under a point of the viewport (an invalid ref for nothing).
+    ItemRef refAt(const QPoint &viewportPos) const;
+
+signals:
+    // The user clicked an item (or the background: an invalid ref).
+    void picked(const kubist::widgets::ItemRef &ref);
+    void contextMenuRequested(const kubist::widgets::ItemRef &ref, const QPoint &globalPos);
+    // The user zoomed (wheel, zoomIn(), zoomOut()): the window stops
+    // fitting the picture to the view by itself.
+    void userZoomed();
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+
+private:
+    void scaleBy(qreal factor);
+
+    bool m_autoFit = true;
+};
+
+} // namespace kubist::widgets

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "widgets/sceneitem.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace kubist::model {
+class ClusterModel;
+struct ClusterDelta;
+} // namespace kubist::model
+
+namespace kubist::widgets {
+
+// Inspector: the side panel for what the user picked. Top to bottom: what
+// it is, in plain words for learners (model::explanation()); what it is
+// doing right now (state, conditions, counts); its live YAML as the API
+// server holds it (YamlCodec::encode of the model's current object); its
+// recent events. Follows the model: when the picked object changes, the
+// panel does too; when it is deleted the panel says so.
+//
+// GUI thread only. The model must outlive the panel.
+class Inspector final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit Inspector(model::ClusterModel &model, QWidget *parent = nullptr);
+
+    void setSubject(const ItemRef &ref);
+    const ItemRef &subject() const { return m_ref; }
+
+    // For tests and screenshots.
+    QString titleText() const;
+    QString stateText() const;
+    QString yamlText() const;
+    QString eventsText() const;
+
+private:
+    void refresh();
+    void onChanged(const model::ClusterDelta &delta);
+
+    model::ClusterModel &m_model;
+    ItemRef m_ref;
+    QLabel *m_title = nullptr;
+    QLabel *m_explanation = nullptr;
+    QLabel *m_state = nullptr;
+    QPlainTextEdit *m_yaml = nullptr;
+    QPlainTextEdit *m_events = nullptr;
+};
+
+} // namespace kubist::widgets

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "widgets/sceneitem.h"
+
+#include "model/podstatus.h"
+
+#include <QString>
+
+#include <array>
+
+namespace kubist::widgets {
+
+class PodItem;
+
+// NodeItem: a node's box — the master (control-plane node, holding the four
+// master parts), a worker (holding container runtime, kubelet, kube-proxy)
+// or the "waiting to be scheduled" lane (type() LaneItemType). The header
+// shows the name, Ready / NotReady / Unknown (colour and word), a cordon
+// mark, the taint count and CPU / memory requested against allocatable.
+// Pod chips are children placed in a grid of slots below the parts
+// (slotPos()). Far away (level of detail < 0.4) the box shows counts of
+// its pods per state instead of the chips.
+class NodeItem final : public SceneItem
+{
+    Q_OBJECT
+
+public:
+    enum class Role { Worker, Master, Lane };
+    static constexpr qreal kHeaderHeight = 50;
+    static constexpr qreal kPadding = 10;
+    static constexpr qreal kGap = 6;
+
+    struct Header
+    {
+        model::NodeHealth health = model::NodeHealth::Unknown;
+        bool cordoned = false;
+        int taints = 0;
+        bool poweredOff = false;
+        double cpuRequested = 0, cpuAllocatable = 0; // cores
+        double memRequested = 0, memAllocatable = 0; // bytes
+        bool present = true; // a node object exists (the master box may stand alone)
+    };
+
+    NodeItem(Role role, ItemRef ref, QString title, qreal width, qreal partsHeight,
+             const SceneTheme &theme, QGraphicsItem *parent = nullptr);
+
+    int type() const override { return m_role == Role::Lane ? LaneItemType : NodeItemType; }
+    Role role() const { return m_role; }
+    const QString &title() const { return m_title; }
+    void setTitle(const QString &title);
+    const Header &header() const { return m_header; }
+    void setHeader(const Header &header);
+    // Pod counts per look, for the far summary.
+    void setCounts(const std::array<int, 8> &counts);
+
+    // Number of pod slots to make room for (rows grow, never below one row).
+    void setSlotCount(int count);
+    int columns() const;
+    // Where slot `slot`'s chip sits, in this item's coordinates.
+    QPointF slotPos(int slot) const;
+    // Where the parts row starts, in this item's coordinates.
+    QPointF partsOrigin() const { return {kPadding, kHeaderHeight}; }
+    qreal width() const { return m_width; }
+    qreal height() const;
+
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    void paintBar(QPainter *painter, const QRectF &r, const QString &label, double used,
+                  double total) const;
+
+    const Role m_role;
+    QString m_title;
+    const qreal m_width;
+    const qreal m_partsHeight;
+    int m_slots = 0;
+    Header m_header;
+    std::array<int, 8> m_counts{};
+};
+
+} // namespace kubist::widgets
