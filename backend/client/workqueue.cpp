@@ -14,11 +14,25 @@ WorkQueue::WorkQueue(const Clock &clock, Options options)
                                     : defaultControllerRateLimiter(clock, options.limits))
     , m_idle(clock.idleTracker() ? clock.idleTracker()->registerPart("workqueue/" + options.name)
                                  : nullptr)
-{}
+{
+    if (PaceGate *gate = clock.paceGate())
+        m_paceRegistration = gate->registerWaiter([this, gate] {
+            std::lock_guard lock(m_mutex);
+            m_roundBudget = gate->isOpen() ? 0 : m_queue.size();
+            m_ready.notify_all();
+        });
+}
+
+bool WorkQueue::mayHandOutLocked() const
+{
+    const PaceGate *gate = m_clock.paceGate();
+    return !gate || gate->isOpen() || m_roundBudget > 0;
+}
 
 WorkQueue::~WorkQueue()
 {
     shutDown();
+    m_paceRegistration.reset(); // no wake-up runs after this
 }
 
 void WorkQueue::updateIdleLocked()
@@ -55,9 +69,13 @@ void WorkQueue::add(const std::string &key)
 std::optional<std::string> WorkQueue::get()
 {
     std::unique_lock lock(m_mutex);
-    m_ready.wait(lock, [&] { return m_shuttingDown || !m_queue.empty(); });
+    m_ready.wait(lock, [&] { return m_shuttingDown || (!m_queue.empty() && mayHandOutLocked()); });
     if (m_shuttingDown)
         return std::nullopt;
+    if (const PaceGate *gate = m_clock.paceGate(); gate && !gate->isOpen())
+        --m_roundBudget; // > 0: mayHandOutLocked() held
+    else
+        m_roundBudget = 0;
     std::string key = std::move(m_queue.front());
     m_queue.pop_front();
     m_processing.insert(key);

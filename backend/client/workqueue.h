@@ -3,6 +3,7 @@
 #include "backend/client/ratelimiter.h"
 #include "backend/util/clock.h"
 #include "backend/util/idletracker.h"
+#include "backend/util/pacegate.h"
 
 #include <condition_variable>
 #include <cstdint>
@@ -34,6 +35,10 @@ namespace kubist::client {
 //   still queued or waiting are dropped: a part that stops rebuilds its
 //   work from the API when it starts again). Adds after shutDown() are
 //   ignored; done() still works.
+//
+// Pace: when the clock has a PaceGate (SimClock), get() hands out nothing
+// while the gate is closed (the cluster is paused), except that each step
+// of the gate lets it hand out the keys queued at that moment once.
 //
 // Idle tracking: when the clock has an IdleTracker, the queue reports work
 // while a key is queued or processing (keys waiting for a delay are the
@@ -91,6 +96,7 @@ private:
     void addLocked(const std::string &key);
     void updateIdleLocked();
     void delayedAdd(const std::string &key, uint64_t id);
+    bool mayHandOutLocked() const;
 
     // Constant after construction.
     const Clock &m_clock;
@@ -106,6 +112,10 @@ private:
     uint64_t m_nextWaitingId = 0;
     bool m_shuttingDown = false;
     bool m_reportedBusy = false;
+    size_t m_roundBudget = 0; // keys a granted pace step still lets out while paused
+
+    // Last: unregistered first, before the members its wake function uses.
+    std::unique_ptr<PaceGate::Registration> m_paceRegistration;
 };
 
 } // namespace kubist::client

@@ -30,6 +30,10 @@ namespace kubist::cluster {
 namespace {
 
 constexpr const char *kComponent = "embedded-cluster";
+// The master's simulated address: its Node's InternalIP, and what the
+// `kubernetes` Service's endpoints name (the API server really listens on
+// loopback; that address is in the kubeconfig).
+constexpr const char *kMasterAddress = "172.18.0.2";
 
 std::string join(const std::string &dir, const char *name)
 {
@@ -164,6 +168,7 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::open(const Options &op
     apiserver::Registry::Options registryOptions;
     registryOptions.notReadyTolerationSeconds = c->m_profile.notReadyTolerationSeconds;
     registryOptions.unreachableTolerationSeconds = c->m_profile.unreachableTolerationSeconds;
+    registryOptions.advertiseAddress = kMasterAddress;
     c->m_api = std::make_unique<apiserver::ApiServer>(*c->m_store, *c->m_clock, registryOptions);
     if (Status s = c->m_api->registry().bootstrap(); !s)
         return Status(s.code(), "bootstrapping the API: " + s.message());
@@ -313,6 +318,7 @@ Status EmbeddedCluster::createTopology()
 {
     kubelet::NodeConfig master;
     master.name = "master";
+    master.internalIP = kMasterAddress;
     master.labels["node-role.kubernetes.io/control-plane"] = "";
     master.labels["kubist.io/simulated"] = "true";
     master.taints.push_back({"node-role.kubernetes.io/control-plane", "", "NoSchedule"});

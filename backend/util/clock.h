@@ -13,6 +13,7 @@
 namespace kubist {
 
 class IdleTracker;
+class PaceGate;
 namespace detail {
 class TimerQueue;
 }
@@ -62,6 +63,10 @@ public:
     // Where parts report busy/idle so tests can wait for quiescence
     // (FakeClock has one); nullptr for clocks nobody waits on.
     virtual IdleTracker *idleTracker() const { return nullptr; }
+
+    // Where work queues learn that the cluster is paused (SimClock has one):
+    // see PaceGate. nullptr: never paused.
+    virtual PaceGate *paceGate() const { return nullptr; }
 
     // Seconds since the Unix epoch, as object timestamps store them.
     int64_t nowSeconds() const

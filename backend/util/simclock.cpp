@@ -72,6 +72,7 @@ void SimClock::pause()
         rebaseLocked();
         m_paused = true;
     }
+    m_gate.close();
     m_wake.notify_all();
 }
 
@@ -84,6 +85,7 @@ void SimClock::resume()
         m_wallBase = std::max(m_wall(), m_simBase);
         m_paused = false;
     }
+    m_gate.open();
     m_wake.notify_all();
 }
 
@@ -121,6 +123,10 @@ Clock::Duration SimClock::step(Duration d)
         m_lastNow = std::max(m_lastNow, m_simBase);
     }
     m_wake.notify_all();
+    // One round for the work queued now (paused only; the timers this step
+    // makes due fire on the timer thread, and what they queue waits for the
+    // next step).
+    m_gate.step();
     return moved;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/util/clock.h"
+#include "backend/util/pacegate.h"
 
 #include <condition_variable>
 #include <functional>
@@ -36,6 +37,9 @@ class TimerQueue;
 // wall to bring the next timer due; with an injected wall source that does
 // not follow real time, call wallChanged() after moving it.
 //
+// Pause also closes the clock's PaceGate, so work queues hand out nothing
+// while paused (nothing reacts); step() grants them one round.
+//
 // Thread-safe.
 class SimClock final : public Clock
 {
@@ -52,6 +56,7 @@ public:
 
     Time now() const override;
     std::unique_ptr<Timer> schedule(Duration delay, std::function<void()> callback) const override;
+    PaceGate *paceGate() const override { return &m_gate; }
 
     void pause();
     void resume();
@@ -75,6 +80,7 @@ private:
     Duration wallTimeFor(Duration ahead) const;
 
     const WallSource m_wall;
+    mutable PaceGate m_gate; // thread-safe itself
 
     mutable std::mutex m_mutex; // guards everything below
     mutable std::condition_variable m_wake;

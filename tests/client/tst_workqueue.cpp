@@ -6,6 +6,7 @@
 #include "backend/client/itemexponentialratelimiter.h"
 #include "backend/client/maxofratelimiter.h"
 #include "backend/client/workqueue.h"
+#include "backend/util/simclock.h"
 
 #include <QTest>
 
@@ -325,6 +326,51 @@ private slots:
         QVERIFY(!idle.isIdle()); // processing is work
         queue.done(key);
         QVERIFY(idle.isIdle());
+    }
+
+    // Paused (a SimClock's gate closed): nothing is handed out; a step lets
+    // out exactly the keys queued at that moment; resuming lets out the rest.
+    void pausedQueueHandsOutOnlyWhatAStepAllows()
+    {
+        Clock::Time wall = Clock::Time(std::chrono::seconds(1767225600));
+        SimClock clock([&] { return wall; });
+        WorkQueue queue(clock);
+        std::mutex mutex;
+        std::vector<std::string> taken;
+        std::thread worker([&] {
+            while (std::optional<std::string> key = queue.get()) {
+                {
+                    std::lock_guard lock(mutex);
+                    taken.push_back(*key);
+                }
+                queue.done(*key);
+            }
+        });
+        const auto takenCount = [&] {
+            std::lock_guard lock(mutex);
+            return taken.size();
+        };
+        clock.pause();
+        queue.add("a");
+        queue.add("b");
+        // A bug would show within this bounded wait; correct code never
+        // hands them out.
+        QTest::qWait(200);
+        QCOMPARE(takenCount(), size_t(0));
+
+        wall += 10s;
+        clock.wallChanged();
+        clock.step(1s);
+        QTRY_COMPARE_WITH_TIMEOUT(takenCount(), size_t(2), 5000);
+        queue.add("c");
+        QTest::qWait(200);
+        QCOMPARE(takenCount(), size_t(2));
+
+        clock.resume();
+        QTRY_COMPARE_WITH_TIMEOUT(takenCount(), size_t(3), 5000);
+        queue.shutDown();
+        worker.join();
+        QCOMPARE(taken, (std::vector<std::string>{"a", "b", "c"}));
     }
 };
 

@@ -191,6 +191,11 @@ private slots:
             std::string("kube-controller-manager-master"));
         QVERIFY(get<coord::Lease>("kube-node-lease", "worker-2"));
         QVERIFY(get<core::ServiceAccount>("default", "default"));
+        // The API server's own address behind the `kubernetes` Service.
+        auto kubernetes = get<core::Endpoints>("default", "kubernetes");
+        QVERIFY(kubernetes);
+        QCOMPARE(kubernetes->subsets(0).addresses(0).ip(), master->status().addresses(0).address());
+        QCOMPARE(kubernetes->subsets(0).ports(0).port(), 6443);
     }
 
     void scaleUpAndDown()

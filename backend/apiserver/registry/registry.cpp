@@ -17,6 +17,7 @@
 #include "apps_v1.pb.h"
 #include "autoscaling_v1.pb.h"
 #include "core_v1.pb.h"
+#include "discovery_v1.pb.h"
 #include "policy_v1.pb.h"
 
 #include <google/protobuf/message.h>
@@ -34,6 +35,7 @@ namespace core = k8s::io::api::core::v1;
 namespace apps = k8s::io::api::apps::v1;
 namespace policy = k8s::io::api::policy::v1;
 namespace autoscaling = k8s::io::api::autoscaling::v1;
+namespace discovery = k8s::io::api::discovery::v1;
 
 // Decoded objects shared between readers of the same key and revision, so
 // many watchers of one object cost pointers, not copies.
@@ -1355,6 +1357,41 @@ Status Registry::bootstrap()
     port->mutable_target_port()->set_type(0);
     port->mutable_target_port()->set_int_val(6443);
     Result<client::ObjectPtr> r = create(ctx, svcKind, "default", std::move(svc));
+    if (!r && r.status().code() != Status::Code::AlreadyExists)
+        return r.status();
+    if (m_options.advertiseAddress.empty())
+        return {};
+
+    // What upstream's endpoint reconciler keeps: the API server's address
+    // behind the `kubernetes` Service (an Endpoints and an EndpointSlice).
+    const api::KindInfo &epKind = *api::Scheme::builtin().byResource("", "endpoints");
+    auto ep = std::make_unique<core::Endpoints>();
+    ep->mutable_metadata()->set_name("kubernetes");
+    (*ep->mutable_metadata()->mutable_labels())["endpointslice.kubernetes.io/skip-mirror"] = "true";
+    auto *subset = ep->add_subsets();
+    subset->add_addresses()->set_ip(m_options.advertiseAddress);
+    auto *epPort = subset->add_ports();
+    epPort->set_name("https");
+    epPort->set_port(m_options.advertisePort);
+    epPort->set_protocol("TCP");
+    r = create(ctx, epKind, "default", std::move(ep));
+    if (!r && r.status().code() != Status::Code::AlreadyExists)
+        return r.status();
+
+    const api::KindInfo &sliceKind =
+        *api::Scheme::builtin().byResource("discovery.k8s.io", "endpointslices");
+    auto slice = std::make_unique<discovery::EndpointSlice>();
+    slice->mutable_metadata()->set_name("kubernetes");
+    (*slice->mutable_metadata()->mutable_labels())["kubernetes.io/service-name"] = "kubernetes";
+    slice->set_address_type("IPv4");
+    auto *endpoint = slice->add_endpoints();
+    endpoint->add_addresses(m_options.advertiseAddress);
+    endpoint->mutable_conditions()->set_ready(true);
+    auto *slicePort = slice->add_ports();
+    slicePort->set_name("https");
+    slicePort->set_port(m_options.advertisePort);
+    slicePort->set_protocol("TCP");
+    r = create(ctx, sliceKind, "default", std::move(slice));
     if (!r && r.status().code() != Status::Code::AlreadyExists)
         return r.status();
     return {};

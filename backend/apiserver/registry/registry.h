@@ -68,13 +68,19 @@ public:
         // The Service ClusterIP range's base (a /12 as Kubernetes' default).
         uint32_t serviceRangeBase = (10u << 24) | (96u << 16); // 10.96.0.0
         int serviceRangeBits = 12;
+        // The address the `kubernetes` Service's Endpoints and EndpointSlice
+        // name (upstream's --advertise-address and secure port, kept by its
+        // endpoint reconciler); empty: none are written.
+        std::string advertiseAddress;
+        int32_t advertisePort = 6443;
     };
 
     Registry(store::Store &store, const Clock &clock, Options options);
     ~Registry();
 
     // Creates the namespaces default, kube-system, kube-public and
-    // kube-node-lease and the default/kubernetes Service when missing.
+    // kube-node-lease and the default/kubernetes Service when missing, and
+    // (with Options::advertiseAddress) its Endpoints and EndpointSlice.
     Status bootstrap();
 
     Result<client::ObjectPtr> get(const api::KindInfo &kind, const std::string &ns,

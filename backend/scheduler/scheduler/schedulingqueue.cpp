@@ -42,11 +42,23 @@ SchedulingQueue::SchedulingQueue(const Clock &clock, LessFunc less, Options opti
 {
     if (IdleTracker *tracker = clock.idleTracker())
         m_idle = tracker->registerPart(m_options.name);
+    // Paused (SimClock): pop() hands out nothing; a step lets the pods
+    // active at that moment out once.
+    if (PaceGate *gate = clock.paceGate())
+        m_paceRegistration = gate->registerWaiter([this, gate] {
+            std::lock_guard lock(m_mutex);
+            m_roundBudget = 0;
+            if (!gate->isOpen())
+                for (const auto &[key, entry] : m_pods)
+                    m_roundBudget += entry.state == State::Active;
+            m_wake.notify_all();
+        });
 }
 
 SchedulingQueue::~SchedulingQueue()
 {
     close();
+    m_paceRegistration.reset();
 }
 
 void SchedulingQueue::add(PodPtr pod)
@@ -122,6 +134,12 @@ std::optional<SchedulingQueue::Popped> SchedulingQueue::pop()
     for (;;) {
         if (m_closed)
             return std::nullopt;
+        const PaceGate *gate = m_clock.paceGate();
+        const bool paused = gate && !gate->isOpen();
+        if (paused && m_roundBudget == 0) {
+            m_wake.wait(lock);
+            continue;
+        }
         Entry *best = nullptr;
         for (auto &[key, entry] : m_pods) {
             if (entry.state != State::Active)
@@ -134,6 +152,7 @@ std::optional<SchedulingQueue::Popped> SchedulingQueue::pop()
                 best = &entry;
         }
         if (best) {
+            m_roundBudget = paused ? m_roundBudget - 1 : 0;
             best->state = State::InFlight;
             best->removed = false;
             best->changed = false;

@@ -3,6 +3,7 @@
 #include "backend/scheduler/framework/plugin.h"
 #include "backend/util/clock.h"
 #include "backend/util/idletracker.h"
+#include "backend/util/pacegate.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -162,6 +163,10 @@ private:
     int m_reportedWork = 0;
     std::unique_ptr<Timer> m_timer;
     std::optional<Clock::Time> m_timerDue;
+    std::size_t m_roundBudget = 0; // pops a granted pace step still allows while paused
+
+    // Last: unregistered first (its wake function takes m_mutex).
+    std::unique_ptr<PaceGate::Registration> m_paceRegistration;
 };
 
 } // namespace kubist::scheduler
