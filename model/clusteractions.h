@@ -41,6 +41,19 @@ public:
     void deletePod(const std::string &ns, const std::string &name);
     // Merge-patches spec.unschedulable (kubectl cordon / uncordon).
     void setCordoned(const std::string &node, bool cordoned);
+    // The workload operations of model/workloadops.h, off the GUI thread.
+    // kind: "Deployment" or "ReplicaSet".
+    void scale(const std::string &kind, const std::string &ns, const std::string &name, int delta);
+    void setImage(const std::string &ns, const std::string &deployment,
+                  const std::string &container, const std::string &image);
+    void undoRollout(const std::string &ns, const std::string &deployment);
+    void evictPod(const std::string &ns, const std::string &name);
+    // Cordon, then evict; the report's refusals (429) and failures make the
+    // action fail with a sentence naming them.
+    void drain(const std::string &node);
+    // workloadops::movePod; the sentence it returns arrives as message().
+    void movePod(const std::string &ns, const std::string &name, const std::string &node);
+
     // ClusterControl: power a node's kubelet off / on. Fails without control.
     void setNodePower(const std::string &node, bool on);
     // ClusterControl: stop / start a master part. Fails without control.
@@ -53,9 +66,14 @@ signals:
     // GUI thread, once per action: `what` in plain words ("cordon worker-1"),
     // `error` empty on success.
     void finished(const QString &what, bool ok, const QString &error);
+    // GUI thread: a sentence for the status bar from an action that has more
+    // to say than ok / failed (movePod, drain).
+    void message(const QString &text);
 
 private:
     void run(QString what, std::function<Status()> action);
+    // Any thread: emits message(text) on the GUI thread.
+    void say(const QString &text);
 
     client::Client &m_client;
     cluster::ClusterControl *const m_control;

@@ -10,6 +10,7 @@
 
 #include "model/activitytracker.h"
 #include "model/ownercolors.h"
+#include "model/placementverdicts.h"
 #include "model/podstatus.h"
 
 #include "backend/api/quantity.h"
@@ -19,6 +20,10 @@
 #include "apps_v1.pb.h"
 #include "core_v1.pb.h"
 
+#include <QFileInfo>
+#include <QImage>
+#include <QPainter>
+#include <QSvgGenerator>
 #include <QTimer>
 
 #include <cmath>
@@ -433,6 +438,7 @@ void ClusterScene::syncPod(const std::string &key, Touched &t)
             chip->slideTo(box->slotPos(slot), from);
         }
     }
+    chip->setDimmed(!m_filter.isEmpty() && !m_filter.matches(*pod));
     const model::OwnerRef owner = m_model.ownerOf(*pod);
     chip->setLook(model::podLook(*pod), model::podRestarts(*pod),
                   QString::fromStdString(pod->metadata().name()),
@@ -684,6 +690,78 @@ void ClusterScene::tick()
 {
     if (!m_pulseLayer->tick())
         m_frame->stop();
+}
+
+void ClusterScene::setFilter(const model::PodFilter &filter)
+{
+    if (filter == m_filter)
+        return;
+    m_filter = filter;
+    for (const auto &[key, chip] : m_pods) {
+        const auto pod = m_model.get<core::Pod>(ObjectKind::Pod, key);
+        chip->setDimmed(pod && !m_filter.isEmpty() && !m_filter.matches(*pod));
+    }
+}
+
+void ClusterScene::showDropVerdicts(const model::PlacementVerdicts *verdicts)
+{
+    auto show = [&](NodeItem *box, const std::string &node) {
+        if (!box)
+            return;
+        if (!verdicts || node.empty()) {
+            box->setDropVerdict(NodeItem::DropVerdict::None);
+            return;
+        }
+        const model::NodeVerdict *v = verdicts->find(node);
+        if (!v) {
+            box->setDropVerdict(
+                NodeItem::DropVerdict::Refuses,
+                tr("%1 is not a node the scheduler knows").arg(QString::fromStdString(node)));
+        } else if (v->feasible) {
+            box->setDropVerdict(NodeItem::DropVerdict::Accepts,
+                                tr("The scheduler accepts %1 here (score %2)")
+                                    .arg(QString::fromStdString(node))
+                                    .arg(v->total));
+        } else {
+            box->setDropVerdict(NodeItem::DropVerdict::Refuses,
+                                QStringLiteral("%1: %2").arg(QString::fromStdString(v->plugin),
+                                                             QString::fromStdString(v->reason)));
+        }
+    };
+    show(m_master, m_masterNode);
+    for (const auto &[name, box] : m_nodes)
+        show(box, name);
+}
+
+bool ClusterScene::exportPicture(const QString &file, qreal scale)
+{
+    const QRectF source = itemsBoundingRect().adjusted(-16, -16, 16, 16);
+    if (source.isEmpty())
+        return false;
+    if (QFileInfo(file).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0) {
+        QSvgGenerator svg;
+        svg.setFileName(file);
+        svg.setSize(source.size().toSize());
+        svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
+        svg.setTitle(QStringLiteral("Kubist"));
+        svg.setDescription(QStringLiteral("The cluster, drawn by Kubist"));
+        QPainter painter;
+        if (!painter.begin(&svg))
+            return false;
+        render(&painter, QRectF(QPointF(0, 0), source.size()), source);
+        return painter.end();
+    }
+    QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return false;
+    image.fill(m_theme.background);
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        render(&painter, QRectF(QPointF(0, 0), QSizeF(image.size())), source);
+    }
+    return image.save(file);
 }
 
 } // namespace kubist::widgets

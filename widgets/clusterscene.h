@@ -5,6 +5,7 @@
 #include "model/clusterlayout.h"
 #include "model/clustermodel.h"
 #include "model/explanations.h"
+#include "model/podfilter.h"
 
 #include <QGraphicsScene>
 
@@ -18,6 +19,7 @@ class QTimer;
 
 namespace kubist::model {
 class ActivityTracker;
+struct PlacementVerdicts;
 struct Pulse;
 } // namespace kubist::model
 
@@ -86,6 +88,22 @@ public:
     // Chips of pods that exist (vanishing chips not counted).
     int podChipCount() const { return int(m_pods.size()); }
 
+    // Search: chips of pods that do not match are drawn faint (PodItem::
+    // dimmed()); new chips follow the filter too. An empty filter: none.
+    void setFilter(const model::PodFilter &filter);
+    const model::PodFilter &filter() const { return m_filter; }
+
+    // While a pod is dragged: every worker (and the master) box shows the
+    // verdict for it (green / red outline, the reason as tooltip); nullptr
+    // clears the outlines.
+    void showDropVerdicts(const model::PlacementVerdicts *verdicts);
+
+    // Writes the whole picture (its items' bounding rect plus a margin) to
+    // `file`: SVG when the suffix is .svg (QSvgGenerator), else a raster
+    // image in the suffix's format (PNG by default) at `scale`. False when
+    // the file cannot be written.
+    bool exportPicture(const QString &file, qreal scale = 2.0);
+
 signals:
     // The picture's extent changed (a node, service or row came or went).
     void layoutChanged();
@@ -137,6 +155,7 @@ private:
     std::map<std::string, ServiceItem *> m_services;
     std::map<std::string, std::vector<EdgeItem *>> m_serviceEdges;
     std::set<std::string> m_poweredOff;
+    model::PodFilter m_filter;
     model::ActivityTracker *m_tracker = nullptr;
     QTimer *m_frame = nullptr;
     QRectF m_lastExtent;

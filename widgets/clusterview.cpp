@@ -2,6 +2,7 @@
 
 #include "widgets/clusterscene.h"
 
+#include <QApplication>
 #include <QContextMenuEvent>
 #include <QMouseEvent>
 #include <QResizeEvent>
@@ -93,11 +94,57 @@ void ClusterView::wheelEvent(QWheelEvent *event)
     emit userZoomed();
 }
 
+std::string ClusterView::nodeAt(const QPoint &viewportPos) const
+{
+    for (QGraphicsItem *item : items(viewportPos))
+        if (item->type() == NodeItemType)
+            return static_cast<SceneItem *>(static_cast<QGraphicsObject *>(item))->ref().key;
+    return {};
+}
+
 void ClusterView::mousePressEvent(QMouseEvent *event)
 {
+    m_pressPod.clear();
+    if (event->button() == Qt::LeftButton) {
+        const ItemRef ref = refAt(event->position().toPoint());
+        if (ref.valid && ref.subject == model::Subject::Pod) {
+            // A chip is dragged, not the background panned.
+            m_pressPod = QString::fromStdString(ref.key);
+            m_pressPos = event->position().toPoint();
+            m_savedDragMode = dragMode();
+            setDragMode(NoDrag);
+        }
+    }
     QGraphicsView::mousePressEvent(event);
     if (event->button() == Qt::LeftButton)
         emit picked(refAt(event->position().toPoint()));
+}
+
+void ClusterView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (!m_pressPod.isEmpty() && !m_draggingPod && (event->buttons() & Qt::LeftButton) &&
+        (event->position().toPoint() - m_pressPos).manhattanLength() >=
+            QApplication::startDragDistance()) {
+        m_draggingPod = true;
+        viewport()->setCursor(Qt::ClosedHandCursor);
+        emit podDragStarted(m_pressPod);
+    }
+    QGraphicsView::mouseMoveEvent(event);
+}
+
+void ClusterView::mouseReleaseEvent(QMouseEvent *event)
+{
+    QGraphicsView::mouseReleaseEvent(event);
+    if (event->button() != Qt::LeftButton || m_pressPod.isEmpty())
+        return;
+    const QString pod = m_pressPod;
+    const bool dragged = m_draggingPod;
+    m_pressPod.clear();
+    m_draggingPod = false;
+    setDragMode(m_savedDragMode);
+    viewport()->unsetCursor();
+    if (dragged)
+        emit podDropped(pod, QString::fromStdString(nodeAt(event->position().toPoint())));
 }
 
 void ClusterView::contextMenuEvent(QContextMenuEvent *event)

@@ -4,6 +4,8 @@
 
 #include <QGraphicsView>
 
+#include <string>
+
 namespace kubist::widgets {
 
 class ClusterScene;
@@ -29,6 +31,9 @@ public:
 
     // What is under a point of the viewport (an invalid ref for nothing).
     ItemRef refAt(const QPoint &viewportPos) const;
+    // The node whose box is under a point of the viewport (the master box
+    // gives the control-plane node); "" for anything else.
+    std::string nodeAt(const QPoint &viewportPos) const;
 
 signals:
     // The user clicked an item (or the background: an invalid ref).
@@ -37,17 +42,28 @@ signals:
     // The user zoomed (wheel, zoomIn(), zoomOut()): the window stops
     // fitting the picture to the view by itself.
     void userZoomed();
+    // Dragging a pod chip (left button, past the start-drag distance):
+    // started, then dropped at a node ("" when not over a node box). A drop
+    // always follows a start.
+    void podDragStarted(const QString &podKey);
+    void podDropped(const QString &podKey, const QString &node);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
     void scaleBy(qreal factor);
 
     bool m_autoFit = true;
+    QString m_pressPod; // the pod chip under the left button, if any
+    QPoint m_pressPos;
+    bool m_draggingPod = false;
+    DragMode m_savedDragMode = NoDrag;
 };
 
 } // namespace kubist::widgets

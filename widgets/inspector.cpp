@@ -1,6 +1,7 @@
 #include "widgets/inspector.h"
 
 #include "model/clustermodel.h"
+#include "model/placementverdicts.h"
 #include "model/podstatus.h"
 
 #include "backend/api/scheme.h"
@@ -112,6 +113,17 @@ Inspector::Inspector(model::ClusterModel &model, QWidget *parent)
     layout->addWidget(m_explanation);
     layout->addWidget(new QLabel(tr("<b>Right now</b>"), this));
     layout->addWidget(m_state);
+    m_verdictsTitle = new QLabel(tr("<b>Why it sits where it sits</b> (the scheduler's verdict "
+                                    "per node, as if the pod were pending)"),
+                                 this);
+    m_verdictsTitle->setWordWrap(true);
+    m_verdicts = new QPlainTextEdit(this);
+    m_verdicts->setReadOnly(true);
+    m_verdicts->setFont(mono);
+    m_verdicts->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_verdicts->setMaximumHeight(130);
+    layout->addWidget(m_verdictsTitle);
+    layout->addWidget(m_verdicts);
     layout->addWidget(new QLabel(tr("<b>Live YAML</b>"), this));
     layout->addWidget(m_yaml, 1);
     layout->addWidget(new QLabel(tr("<b>Recent events</b>"), this));
@@ -135,6 +147,26 @@ QString Inspector::stateText() const
 {
     return m_state->text();
 }
+QString Inspector::verdictsText() const
+{
+    return m_verdicts->toPlainText();
+}
+
+void Inspector::refreshVerdicts()
+{
+    const bool pod = m_ref.valid && m_ref.subject == Subject::Pod;
+    m_verdictsTitle->setVisible(pod);
+    m_verdicts->setVisible(pod);
+    QString text;
+    if (pod) {
+        Result<model::PlacementVerdicts> v = model::computePlacementVerdicts(m_model, m_ref.key);
+        text = v ? QString::fromStdString(model::describeVerdicts(*v))
+                 : QString::fromStdString(v.status().message());
+    }
+    if (text != m_verdicts->toPlainText())
+        m_verdicts->setPlainText(text);
+}
+
 QString Inspector::yamlText() const
 {
     return m_yaml->toPlainText();
@@ -157,10 +189,14 @@ void Inspector::onChanged(const model::ClusterDelta &delta)
             return;
         }
     }
+    if (m_ref.subject == Subject::Pod &&
+        (delta.touches(ObjectKind::Node) || delta.touches(ObjectKind::Pod)))
+        refreshVerdicts();
 }
 
 void Inspector::refresh()
 {
+    refreshVerdicts();
     if (!m_ref.valid) {
         m_title->setText(tr("Kubernetes in pictures"));
         m_explanation->setText(

@@ -37,6 +37,9 @@ public:
     QString stateText() const;
     QString yamlText() const;
     QString eventsText() const;
+    // For a pod: the scheduler's verdict per node (model::describeVerdicts,
+    // the pod judged as if unbound); empty for anything else.
+    QString verdictsText() const;
 
 private:
     void refresh();
@@ -49,6 +52,9 @@ private:
     QLabel *m_state = nullptr;
     QPlainTextEdit *m_yaml = nullptr;
     QPlainTextEdit *m_events = nullptr;
+    QLabel *m_verdictsTitle = nullptr;
+    QPlainTextEdit *m_verdicts = nullptr;
+    void refreshVerdicts();
 };
 
 } // namespace kubist::widgets

@@ -204,6 +204,22 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
              m_header.cpuRequested, m_header.cpuAllocatable);
     paintBar(painter, QRectF(barLeft, 40, barWidth, 5), QStringLiteral("mem"),
              m_header.memRequested, m_header.memAllocatable);
+    if (m_dropVerdict != DropVerdict::None) {
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(
+            QPen(m_dropVerdict == DropVerdict::Accepts ? QColor(40, 170, 70) : QColor(210, 50, 50),
+                 3.5));
+        painter->drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
+    }
+}
+
+void NodeItem::setDropVerdict(DropVerdict verdict, const QString &reason)
+{
+    if (verdict == m_dropVerdict && toolTip() == reason)
+        return;
+    m_dropVerdict = verdict;
+    setToolTip(reason);
+    update();
 }
 
 } // namespace kubist::widgets

@@ -63,11 +63,18 @@ public:
     qreal width() const { return m_width; }
     qreal height() const;
 
+    // While a pod is dragged: whether the scheduler would accept it here
+    // (green outline) or not (red outline, `reason` as the tooltip).
+    enum class DropVerdict { None, Accepts, Refuses };
+    void setDropVerdict(DropVerdict verdict, const QString &reason = {});
+    DropVerdict dropVerdict() const { return m_dropVerdict; }
+
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
+    DropVerdict m_dropVerdict = DropVerdict::None;
     void paintBar(QPainter *painter, const QRectF &r, const QString &label, double used,
                   double total) const;
 

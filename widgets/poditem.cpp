@@ -98,8 +98,18 @@ QPainterPath PodItem::shape() const
     return p;
 }
 
+void PodItem::setDimmed(bool dimmed)
+{
+    if (dimmed == m_dimmed)
+        return;
+    m_dimmed = dimmed;
+    update();
+}
+
 void PodItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
+    if (m_dimmed)
+        painter->setOpacity(painter->opacity() * 0.18);
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     if (lod < 0.4)
         return; // the node paints a summary at this distance

@@ -38,6 +38,9 @@ public:
     model::PodLook look() const { return m_look; }
     int restarts() const { return m_restarts; }
     QColor color() const { return m_color; }
+    // Drawn faint: the pod does not match the search.
+    void setDimmed(bool dimmed);
+    bool dimmed() const { return m_dimmed; }
     // The pod is gone: fades out and deletes itself; not selectable meanwhile.
     bool vanishing() const { return m_vanishing; }
     void vanish();
@@ -55,6 +58,7 @@ public:
 
 private:
     model::PodLook m_look = model::PodLook::Pending;
+    bool m_dimmed = false;
     int m_restarts = 0;
     QString m_name;
     QColor m_color;

@@ -25,9 +25,11 @@ const kubist::api::KindInfo &kindOf(const google::protobuf::Descriptor *d)
     return *kubist::api::Scheme::builtin().byDescriptor(d);
 }
 
-// What a kubelet posts: the node's conditions with a fresh heartbeat.
-void postNodeStatus(TestCluster &c, const std::string &name, const std::string &ready,
-                    const std::string &memoryPressure = "False")
+// What a kubelet posts: the node's conditions with a fresh heartbeat. The
+// controller may write the node (its taints) meanwhile: on a Conflict, read
+// again and retry, as a kubelet does.
+void postNodeStatusOnce(TestCluster &c, const std::string &name, const std::string &ready,
+                        const std::string &memoryPressure, kubist::Status *result)
 {
     auto node = c.get<core::Node>("", name);
     QVERIFY(node);
@@ -47,7 +49,19 @@ void postNodeStatus(TestCluster &c, const std::string &name, const std::string &
     kubist::client::WriteOptions o;
     o.subresource = "status";
     auto r = c.admin().update(kindOf(core::Node::descriptor()), "", copy, o);
-    QVERIFY2(r.isOk(), r.status().message().c_str());
+    *result = r.status();
+}
+
+void postNodeStatus(TestCluster &c, const std::string &name, const std::string &ready,
+                    const std::string &memoryPressure = "False")
+{
+    kubist::Status status;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        postNodeStatusOnce(c, name, ready, memoryPressure, &status);
+        if (status.code() != kubist::Status::Code::Conflict)
+            break;
+    }
+    QVERIFY2(status.isOk(), status.message().c_str());
 }
 
 void renewLease(TestCluster &c, const std::string &name)

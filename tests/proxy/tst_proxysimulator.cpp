@@ -84,7 +84,8 @@ void TestProxySimulator::tablesFollowSlices()
     QVERIFY(c.run(2s));
     for (const std::string node : {"node-0", "node-1"}) {
         QCOMPARE(routedIps(sim, node), QString("10.0.0.1 10.0.0.2"));
-        const ProxyServicePort *p = sim.table(node).find("default/web");
+        const ProxyTable table = sim.table(node); // a copy: keep it alive while reading
+        const ProxyServicePort *p = table.find("default/web");
         QVERIFY(p);
         QVERIFY(!p->clusterIP.empty()); // allocated by the API server
         QCOMPARE(p->port, 80);

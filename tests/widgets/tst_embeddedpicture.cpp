@@ -141,8 +141,9 @@ private slots:
                         out << a->text();
             return out;
         };
-        QCOMPARE(texts(ItemRef{model::Subject::Node, "worker-1", true}),
-                 (QStringList{"Cordon", "Power off", "Power on"}));
+        QCOMPARE(
+            texts(ItemRef{model::Subject::Node, "worker-1", true}),
+            (QStringList{"Cordon", "Drain (cordon, evict its pods)", "Power off", "Power on"}));
         QCOMPARE(texts(ItemRef{model::Subject::Etcd, "kube-system/etcd-master", true}),
                  (QStringList{"Stop etcd", "Start etcd"}));
         w.reset();

@@ -13,18 +13,24 @@
 #include "widgets/nodeitem.h"
 #include "widgets/partitem.h"
 #include "widgets/poditem.h"
+#include "widgets/workloadpanel.h"
 
 #include "model/clusteractions.h"
 #include "model/clustermodel.h"
+#include "model/podfilter.h"
+#include "model/workloadops.h"
 
 #include <QAction>
+#include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 using namespace kubist;
 using namespace kubist::testing;
@@ -167,10 +173,18 @@ private slots:
         QTest::addColumn<int>("subject");
         QTest::addColumn<QString>("key");
         QTest::addColumn<QStringList>("actions");
-        QTest::newRow("pod: delete") << int(model::Subject::Pod) << "default/web-5d4f8-a"
-                                     << QStringList{"Delete pod web-5d4f8-a"};
-        QTest::newRow("node without control: cordon only")
-            << int(model::Subject::Node) << "worker-1" << QStringList{"Cordon"};
+        QTest::newRow("pod: delete, evict, scale its deployment")
+            << int(model::Subject::Pod) << "default/web-5d4f8-a"
+            << QStringList{"Delete pod web-5d4f8-a", "Evict pod web-5d4f8-a",
+                           "Scale Deployment web up", "Scale Deployment web down"};
+        QTest::newRow("node without control: cordon, drain")
+            << int(model::Subject::Node) << "worker-1"
+            << QStringList{"Cordon", "Drain (cordon, evict its pods)"};
+        QTest::newRow("deployment: scale, image, undo")
+            << int(model::Subject::Deployment) << "default/web"
+            << QStringList{"Scale up (+)", "Scale down (−)", "Change image…", "Undo rollout"};
+        QTest::newRow("replicaset: scale") << int(model::Subject::ReplicaSet) << "default/web-5d4f8"
+                                           << QStringList{"Scale up (+)", "Scale down (−)"};
         QTest::newRow("master part without control: nothing")
             << int(model::Subject::Scheduler) << "kube-system/kube-scheduler-master"
             << QStringList{};
@@ -244,6 +258,200 @@ private slots:
                                      w->scene().podItem("default/web-5d4f8-b")->look() ==
                                          model::PodLook::Terminating,
                                  5000);
+    }
+
+    void searchDimsNonMatchingChips_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("ns");
+        QTest::addColumn<QStringList>("lit");
+        QTest::addColumn<int>("rows");
+        const QStringList all{"default/web-5d4f8-a", "default/web-5d4f8-b", "default/web-5d4f8-c"};
+        QTest::newRow("no filter") << ""
+                                   << "" << all << 7;
+        QTest::newRow("by name") << "5D4F8-B"
+                                 << "" << QStringList{"default/web-5d4f8-b"} << 1;
+        QTest::newRow("by label") << "app=web"
+                                  << "" << all << 3;
+        QTest::newRow("by namespace text") << "kube-system"
+                                           << "" << QStringList{} << 4;
+        QTest::newRow("namespace selector") << ""
+                                            << "kube-system" << QStringList{} << 4;
+        QTest::newRow("name within namespace") << "web"
+                                               << "default" << all << 3;
+        QTest::newRow("nothing matches") << "nope"
+                                         << "" << QStringList{} << 0;
+    }
+    void searchDimsNonMatchingChips()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, ns);
+        QFETCH(QStringList, lit);
+        QFETCH(int, rows);
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        w->setFilter(model::PodFilter{text.toStdString(), ns.toStdString()});
+        for (const char *key :
+             {"default/web-5d4f8-a", "default/web-5d4f8-b", "default/web-5d4f8-c"})
+            QCOMPARE(w->scene().podItem(key)->dimmed(), !lit.contains(QString(key)));
+        QCOMPARE(w->visiblePodRows(), rows);
+        // The search box drives the same filter.
+        w->searchBox().setText(QStringLiteral("web-5d4f8-c"));
+        QVERIFY(w->scene().podItem("default/web-5d4f8-a")->dimmed());
+        QVERIFY(!w->scene().podItem("default/web-5d4f8-c")->dimmed());
+        // New chips follow the filter.
+        create(c.admin(), fixtures::pod("default", "other", "worker-1"));
+        QVERIFY(c.settle());
+        QTRY_VERIFY_WITH_TIMEOUT(w->scene().podItem("default/other"), 5000);
+        QVERIFY(w->scene().podItem("default/other")->dimmed());
+    }
+
+    void exportWritesPngAndSvg()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        QTemporaryDir dir;
+        const QString png = dir.filePath("picture.png");
+        const QString svg = dir.filePath("picture.svg");
+        QVERIFY(w->exportPicture(png));
+        QVERIFY(w->exportPicture(svg));
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() > 200 && image.height() > 100);
+        QFile f(svg);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&f);
+        int elements = 0;
+        QString root;
+        while (!xml.atEnd()) {
+            if (xml.readNext() == QXmlStreamReader::StartElement) {
+                if (root.isEmpty())
+                    root = xml.name().toString();
+                ++elements;
+            }
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QCOMPARE(root, QString("svg"));
+        QVERIFY(elements > 10);
+        QVERIFY(!w->exportPicture(dir.filePath("no/such/dir/x.png")));
+    }
+
+    void workloadsColumnListsDeploymentsWithTheirReplicaSets()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        QTreeWidgetItem *dep = w->workloads().entry(model::Subject::Deployment, "default/web");
+        QVERIFY(dep);
+        QTreeWidgetItem *rs = w->workloads().entry(model::Subject::ReplicaSet, "default/web-5d4f8");
+        QVERIFY(rs);
+        QCOMPARE(rs->parent(), dep);
+        QCOMPARE(w->workloads().countsText(model::Subject::Deployment, "default/web"),
+                 QString("0/3"));
+        QSignalSpy picked(&w->workloads(), &WorkloadPanel::picked);
+        emit w->workloads().itemClicked(dep, 0);
+        QCOMPARE(picked.count(), 1);
+        QCOMPARE(w->inspector().subject().subject, model::Subject::Deployment);
+        QCOMPARE(w->inspector().subject().key, std::string("default/web"));
+
+        // "+" on the selected deployment scales it; the column follows.
+        QSignalSpy finished(&w->actions(), &model::ClusterActions::finished);
+        QVERIFY(w->scaleSelected(+1));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+        QVERIFY(finished.at(0).at(1).toBool());
+        QCOMPARE(c.get<apps::Deployment>("default", "web")->spec().replicas(), 4);
+        QVERIFY(c.settle());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            w->workloads().countsText(model::Subject::Deployment, "default/web"), QString("0/4"),
+            5000);
+        // A pod selected: "-" scales its owner.
+        w->inspect(ItemRef{model::Subject::Pod, "default/web-5d4f8-a", true});
+        QVERIFY(w->scaleSelected(-1));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 5000);
+        QCOMPARE(c.get<apps::Deployment>("default", "web")->spec().replicas(), 3);
+        // A node is not scalable, a service not deletable.
+        w->inspect(ItemRef{model::Subject::Node, "worker-1", true});
+        QVERIFY(!w->scaleSelected(1));
+        QVERIFY(!w->deleteSelected());
+    }
+
+    void inspectorShowsTheSchedulersVerdicts()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        w->inspect(ItemRef{model::Subject::Pod, "default/web-5d4f8-a", true});
+        const QString text = w->inspector().verdictsText();
+        QVERIFY2(text.contains("master  filtered by TaintToleration"), qPrintable(text));
+        QVERIFY2(text.contains("worker-1  fits"), qPrintable(text));
+        QVERIFY2(text.contains("scheduler's pick"), qPrintable(text));
+        QVERIFY2(text.contains("[runs here]"), qPrintable(text));
+        w->inspect(ItemRef{model::Subject::Node, "worker-1", true});
+        QVERIFY(w->inspector().verdictsText().isEmpty());
+    }
+
+    void draggingShowsVerdictsAndRefusedDropSaysWhy()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        w->beginPodDrag("default/web-5d4f8-a");
+        NodeItem *master = w->scene().nodeItem("master");
+        QVERIFY(master);
+        QCOMPARE(master->dropVerdict(), NodeItem::DropVerdict::Refuses);
+        QVERIFY2(master->toolTip().contains("TaintToleration"), qPrintable(master->toolTip()));
+        QCOMPARE(w->scene().nodeItem("worker-2")->dropVerdict(), NodeItem::DropVerdict::Accepts);
+
+        QSignalSpy finished(&w->actions(), &model::ClusterActions::finished);
+        QVERIFY(!w->dropPod("default/web-5d4f8-a", "master"));
+        QCOMPARE(master->dropVerdict(), NodeItem::DropVerdict::None);
+        const QString msg = w->statusBar()->currentMessage();
+        QVERIFY2(msg.contains("would not put web-5d4f8-a on master") &&
+                     msg.contains("TaintToleration"),
+                 qPrintable(msg));
+        QVERIFY(c.settle());
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(!c.get<core::Pod>("default", "web-5d4f8-a")->metadata().has_deletion_timestamp());
+    }
+
+    void dropMovesThePod_data()
+    {
+        QTest::addColumn<bool>("bare");
+        QTest::newRow("bare pod: recreated on the target") << true;
+        QTest::newRow("replica: evicted, the scheduler places its replacement") << false;
+    }
+    void dropMovesThePod()
+    {
+        QFETCH(bool, bare);
+        TestCluster c;
+        createDemoTopology(c);
+        if (bare)
+            create(c.admin(), fixtures::pod("default", "solo", "worker-1"));
+        auto w = openWindow(c);
+        QVERIFY(waitSynced(c, *w));
+        const std::string name = bare ? "solo" : "web-5d4f8-a";
+        QSignalSpy finished(&w->actions(), &model::ClusterActions::finished);
+        QVERIFY(w->dropPod("default/" + name, "worker-3"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        const auto pod = c.get<core::Pod>("default", name);
+        QVERIFY(pod);
+        const QString msg = w->statusBar()->currentMessage();
+        if (bare) {
+            QCOMPARE(pod->spec().node_name(), std::string("worker-3"));
+            QVERIFY(!pod->metadata().has_deletion_timestamp());
+            QVERIFY2(msg.startsWith("Moved solo to worker-3"), qPrintable(msg));
+        } else {
+            QVERIFY(pod->metadata().has_deletion_timestamp());
+            QCOMPARE(msg, QString::fromStdString(model::workloadops::evictedMessage(name)));
+        }
     }
 
     void darkThemeToggles()

@@ -1,0 +1,235 @@
+#include "model/workloadops.h"
+
+#include "backend/api/jsoncodec.h"
+#include "backend/api/scheme.h"
+#include "backend/client/objectkey.h"
+
+#include "apps_v1.pb.h"
+#include "core_v1.pb.h"
+#include "policy_v1.pb.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace kubist::model::workloadops {
+
+namespace core = k8s::io::api::core::v1;
+namespace apps = k8s::io::api::apps::v1;
+namespace policy = k8s::io::api::policy::v1;
+namespace meta = k8s::io::apimachinery::pkg::apis::meta::v1;
+
+namespace {
+
+constexpr const char kRevision[] = "deployment.kubernetes.io/revision";
+
+const api::KindInfo &kindOf(const google::protobuf::Descriptor *d)
+{
+    return *api::Scheme::builtin().byDescriptor(d);
+}
+
+// A JSON string literal for `s`.
+std::string quoted(const std::string &s)
+{
+    std::string out = "\"";
+    for (char ch : s) {
+        if (ch == '"' || ch == '\\')
+            out += '\\';
+        if (static_cast<unsigned char>(ch) < 0x20)
+            continue;
+        out += ch;
+    }
+    return out + "\"";
+}
+
+long revisionOf(const meta::ObjectMeta &m)
+{
+    auto it = m.annotations().find(kRevision);
+    return it == m.annotations().end() ? 0 : std::strtol(it->second.c_str(), nullptr, 10);
+}
+
+const meta::OwnerReference *controllerRef(const meta::ObjectMeta &m)
+{
+    for (const meta::OwnerReference &r : m.owner_references())
+        if (r.controller())
+            return &r;
+    return nullptr;
+}
+
+} // namespace
+
+Result<int> scale(client::Client &client, const std::string &kind, const std::string &ns,
+                  const std::string &name, int delta)
+{
+    const google::protobuf::Descriptor *d = kind == "ReplicaSet"   ? apps::ReplicaSet::descriptor()
+                                            : kind == "Deployment" ? apps::Deployment::descriptor()
+                                                                   : nullptr;
+    if (!d)
+        return Status::invalidArgument("cannot scale a " + kind);
+    Result<client::ObjectPtr> current = client.get(kindOf(d), ns, name);
+    if (!current)
+        return current.status();
+    int replicas = 1;
+    if (kind == "ReplicaSet") {
+        const auto &rs = static_cast<const apps::ReplicaSet &>(**current);
+        replicas = rs.spec().has_replicas() ? rs.spec().replicas() : 1;
+    } else {
+        const auto &dep = static_cast<const apps::Deployment &>(**current);
+        replicas = dep.spec().has_replicas() ? dep.spec().replicas() : 1;
+    }
+    const int wanted = std::max(0, replicas + delta);
+    const std::string patch = "{\"spec\":{\"replicas\":" + std::to_string(wanted) + "}}";
+    Result<client::ObjectPtr> r =
+        client.patch(kindOf(d), ns, name, client::PatchType::Merge, patch);
+    if (!r)
+        return r.status();
+    return wanted;
+}
+
+Status setImage(client::Client &client, const std::string &ns, const std::string &deployment,
+                const std::string &container, const std::string &image)
+{
+    std::string name = container;
+    if (name.empty()) {
+        Result<std::shared_ptr<const apps::Deployment>> d =
+            client::getAs<apps::Deployment>(client, ns, deployment);
+        if (!d)
+            return d.status();
+        if ((*d)->spec().template_().spec().containers_size() == 0)
+            return Status::invalid("deployment " + deployment + " has no containers");
+        name = (*d)->spec().template_().spec().containers(0).name();
+    }
+    const std::string patch =
+        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":" + quoted(name) +
+        ",\"image\":" + quoted(image) + "}]}}}}";
+    return client
+        .patch(kindOf(apps::Deployment::descriptor()), ns, deployment,
+               client::PatchType::StrategicMerge, patch)
+        .status();
+}
+
+Status undoRollout(client::Client &client, const std::string &ns, const std::string &deployment)
+{
+    Result<std::shared_ptr<const apps::Deployment>> dep =
+        client::getAs<apps::Deployment>(client, ns, deployment);
+    if (!dep)
+        return dep.status();
+    Result<client::ListResult> sets = client.list(kindOf(apps::ReplicaSet::descriptor()), ns);
+    if (!sets)
+        return sets.status();
+    std::vector<std::pair<long, const apps::ReplicaSet *>> owned;
+    for (const client::ObjectPtr &o : sets->items) {
+        const auto &rs = static_cast<const apps::ReplicaSet &>(*o);
+        const meta::OwnerReference *ref = controllerRef(rs.metadata());
+        if (!ref || ref->kind() != "Deployment" || ref->name() != deployment)
+            continue;
+        if (!ref->uid().empty() && !(*dep)->metadata().uid().empty() &&
+            ref->uid() != (*dep)->metadata().uid())
+            continue;
+        owned.emplace_back(revisionOf(rs.metadata()), &rs);
+    }
+    std::sort(owned.begin(), owned.end(),
+              [](const auto &a, const auto &b) { return a.first > b.first; });
+    if (owned.size() < 2 || owned[1].first <= 0)
+        return Status::notFound("no rollout history found for deployment " + deployment);
+    core::PodTemplateSpec tmpl = owned[1].second->spec().template_();
+    tmpl.mutable_metadata()->mutable_labels()->erase("pod-template-hash");
+    const std::string patch = "[{\"op\":\"replace\",\"path\":\"/spec/template\",\"value\":" +
+                              api::JsonCodec::encode(tmpl) + "}]";
+    return client
+        .patch(kindOf(apps::Deployment::descriptor()), ns, deployment, client::PatchType::Json,
+               patch)
+        .status();
+}
+
+Status evictPod(client::Client &client, const std::string &ns, const std::string &name)
+{
+    policy::Eviction eviction;
+    eviction.mutable_metadata()->set_name(name);
+    eviction.mutable_metadata()->set_namespace_(ns);
+    return client.createSubresource(kindOf(core::Pod::descriptor()), ns, name, "eviction", eviction)
+        .status();
+}
+
+Result<DrainReport> drain(client::Client &client, const std::string &node)
+{
+    const Status cordon =
+        client
+            .patch(kindOf(core::Node::descriptor()), "", node, client::PatchType::Merge,
+                   "{\"spec\":{\"unschedulable\":true}}")
+            .status();
+    if (!cordon.isOk())
+        return cordon;
+    client::ListOptions options;
+    options.fieldSelector = "spec.nodeName=" + node;
+    Result<client::ListResult> pods = client.list(kindOf(core::Pod::descriptor()), "", options);
+    if (!pods)
+        return pods.status();
+    DrainReport report;
+    for (const client::ObjectPtr &o : pods->items) {
+        const auto &pod = static_cast<const core::Pod &>(*o);
+        if (pod.spec().node_name() != node)
+            continue;
+        const std::string key = client::objectKey(pod);
+        const meta::OwnerReference *ref = controllerRef(pod.metadata());
+        if (pod.metadata().annotations().count("kubernetes.io/config.mirror") ||
+            (ref && ref->kind() == "DaemonSet")) {
+            report.skipped.push_back(key);
+            continue;
+        }
+        const Status s = evictPod(client, pod.metadata().namespace_(), pod.metadata().name());
+        if (s.isOk())
+            report.evicted.push_back(key);
+        else if (s.code() == Status::Code::ResourceExhausted)
+            report.refused.push_back(key);
+        else if (s.code() != Status::Code::NotFound)
+            report.failed.push_back(key + ": " + s.message());
+    }
+    return report;
+}
+
+bool hasController(const google::protobuf::Message &pod)
+{
+    return controllerRef(static_cast<const core::Pod &>(pod).metadata()) != nullptr;
+}
+
+std::string evictedMessage(const std::string &podName)
+{
+    return "Evicted " + podName + "; the scheduler chooses where its replacement goes";
+}
+
+Result<std::string> movePod(client::Client &client, const std::string &ns, const std::string &name,
+                            const std::string &node)
+{
+    Result<std::shared_ptr<const core::Pod>> current = client::getAs<core::Pod>(client, ns, name);
+    if (!current)
+        return current.status();
+    if (hasController(**current)) {
+        const Status s = evictPod(client, ns, name);
+        if (!s.isOk())
+            return s;
+        return evictedMessage(name);
+    }
+    core::Pod copy = **current;
+    meta::ObjectMeta *m = copy.mutable_metadata();
+    m->clear_uid();
+    m->clear_resource_version();
+    m->clear_creation_timestamp();
+    m->clear_deletion_timestamp();
+    m->clear_deletion_grace_period_seconds();
+    m->clear_generation();
+    m->clear_managed_fields();
+    copy.clear_status();
+    copy.mutable_spec()->set_node_name(node);
+    client::DeleteOptions del;
+    del.gracePeriodSeconds = 0;
+    del.preconditionUid = (*current)->metadata().uid();
+    const Status removed = client.remove(kindOf(core::Pod::descriptor()), ns, name, del).status();
+    if (!removed.isOk())
+        return removed;
+    const Status created = client.create(kindOf(core::Pod::descriptor()), ns, copy).status();
+    if (!created.isOk())
+        return created;
+    return "Moved " + name + " to " + node + " (deleted and recreated there)";
+}
+
+} // namespace kubist::model::workloadops

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "backend/client/client.h"
+#include "backend/util/status.h"
+
+#include <string>
+#include <vector>
+
+// workloadops: the operator's requests, synchronous, one Client call
+// sequence each — exactly what the matching kubectl command sends. They
+// block on the API server, so the GUI runs them through ClusterActions (off
+// the GUI thread); tests call them directly.
+namespace kubist::model::workloadops {
+
+// The outcome of a multi-pod operation (drain).
+struct DrainReport
+{
+    std::vector<std::string> evicted; // pod keys evicted
+    std::vector<std::string> refused; // pod keys the API refused with 429 (disruption budget)
+    std::vector<std::string> skipped; // mirror and DaemonSet pods, left alone
+    std::vector<std::string> failed;  // other errors, "key: message"
+};
+
+// Sets spec.replicas of a Deployment or ReplicaSet (`kind` "Deployment" or
+// "ReplicaSet") to its current value plus `delta` (never below 0), by a
+// merge patch (kubectl scale). Returns the new count.
+Result<int> scale(client::Client &client, const std::string &kind, const std::string &ns,
+                  const std::string &name, int delta);
+
+// kubectl set image deployment/<name> <container>=<image>: a strategic
+// merge patch of the pod template's container (by name). An empty
+// `container` means the template's first container.
+Status setImage(client::Client &client, const std::string &ns, const std::string &deployment,
+                const std::string &container, const std::string &image);
+
+// kubectl rollout undo deployment/<name>: among the ReplicaSets the
+// Deployment controls, the one with the highest revision
+// (deployment.kubernetes.io/revision) below the newest; its pod template,
+// minus the pod-template-hash label, replaces the Deployment's (JSON patch).
+// NotFound when there is no previous revision.
+Status undoRollout(client::Client &client, const std::string &ns, const std::string &deployment);
+
+// POST pods/<name>/eviction (policy/v1 Eviction). A disruption budget's
+// refusal (HTTP 429) comes back as Status code ResourceExhausted or as the
+// client maps it.
+Status evictPod(client::Client &client, const std::string &ns, const std::string &name);
+
+// kubectl drain: cordon the node, then evict every pod bound to it except
+// mirror pods (annotation kubernetes.io/config.mirror) and DaemonSet pods.
+// Fails only when the cordon fails; per-pod outcomes are in the report.
+Result<DrainReport> drain(client::Client &client, const std::string &node);
+
+// Whether the pod has a controller owner reference.
+bool hasController(const google::protobuf::Message &pod);
+
+// Moves a pod towards `node`: a pod with a controller is evicted (its
+// controller recreates it and the scheduler places the replacement); a
+// bare pod is deleted at once (grace period 0) and recreated with
+// spec.nodeName = node (uid, resourceVersion, creation/deletion stamps and
+// status stripped). Returns a sentence for the status bar.
+Result<std::string> movePod(client::Client &client, const std::string &ns, const std::string &name,
+                            const std::string &node);
+
+// "Evicted web-xyz; the scheduler chooses where its replacement goes"
+std::string evictedMessage(const std::string &podName);
+
+} // namespace kubist::model::workloadops
