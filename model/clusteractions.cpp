@@ -3,6 +3,7 @@
 #include "backend/api/scheme.h"
 #include "backend/cluster/clustercontrol.h"
 #include "backend/util/status.h"
+#include "model/faults.h"
 #include "model/workloadops.h"
 
 #include "core_v1.pb.h"
@@ -65,8 +66,156 @@ void ClusterActions::run(QString what, std::function<Status()> action)
     });
 }
 
+namespace {
+
+QString nsFlag(const std::string &ns)
+{
+    return ns.empty() || ns == "default" ? QString()
+                                         : QStringLiteral(" -n %1").arg(QString::fromStdString(ns));
+}
+
+const char *componentName(MasterComponent::Part part)
+{
+    switch (part) {
+    case MasterComponent::Part::Etcd:
+        return "etcd";
+    case MasterComponent::Part::ApiServer:
+        return "apiserver";
+    case MasterComponent::Part::ControllerManager:
+        return "controller-manager";
+    case MasterComponent::Part::Scheduler:
+        return "scheduler";
+    }
+    return "etcd";
+}
+
+Status noControl()
+{
+    return Status::unsupported("attached to a remote cluster: no fault injection");
+}
+
+} // namespace
+
+void ClusterActions::sayKubectl(const QString &command)
+{
+    QMetaObject::invokeMethod(
+        this, [this, command] { emit kubectlEquivalent(command); }, Qt::QueuedConnection);
+}
+
+void ClusterActions::injectFault(const cluster::ClusterControl::FaultSpec &spec)
+{
+    const QString what = describeFault(spec);
+    run(what, [this, spec, what]() -> Status {
+        if (!m_control)
+            return noControl();
+        Result<std::string> name = m_control->injectFault(spec);
+        if (!name)
+            return name.status();
+        sayKubectl(kubectlApplyFault(spec, *name));
+        QMetaObject::invokeMethod(
+            this, [this, what, n = QString::fromStdString(*name)] { emit faultInjected(what, n); },
+            Qt::QueuedConnection);
+        return Status::ok();
+    });
+}
+
+void ClusterActions::healFault(const std::string &name)
+{
+    run(QStringLiteral("heal %1").arg(QString::fromStdString(name)), [this, name]() -> Status {
+        if (!m_control)
+            return noControl();
+        sayKubectl(kubectlDeleteFault(name));
+        return m_control->healFault(name);
+    });
+}
+
+void ClusterActions::healNodeFault(const std::string &node, const std::string &action)
+{
+    const QString what = QStringLiteral("heal %1 of %2")
+                             .arg(QString::fromStdString(action), QString::fromStdString(node));
+    run(what, [this, node, action]() -> Status {
+        if (!m_control)
+            return noControl();
+        for (const auto &f : m_control->faults())
+            if ((f.phase == "Active" || f.phase == "Pending") && f.spec.targetKind == "Node" &&
+                f.spec.name == node && f.spec.action == action) {
+                sayKubectl(kubectlDeleteFault(f.name));
+                return m_control->healFault(f.name);
+            }
+        if (action == "PowerOff")
+            return m_control->powerOnNode(node);
+        return Status::notFound("no active " + action + " fault on " + node);
+    });
+}
+
+void ClusterActions::crashContainer(const std::string &ns, const std::string &pod)
+{
+    const QString what = QStringLiteral("%1's containers crashed").arg(QString::fromStdString(pod));
+    run(QStringLiteral("crash %1").arg(QString::fromStdString(pod)),
+        [this, ns, pod, what]() -> Status {
+            if (!m_control)
+                return noControl();
+            if (Status s = m_control->crashContainer(ns, pod); !s)
+                return s;
+            sayKubectl(QStringLiteral("kubectl exec %1%2 -- kill 1   # roughly: make it exit")
+                           .arg(QString::fromStdString(pod), nsFlag(ns)));
+            QMetaObject::invokeMethod(
+                this, [this, what] { emit faultInjected(what, QString()); }, Qt::QueuedConnection);
+            return Status::ok();
+        });
+}
+
+void ClusterActions::addNode()
+{
+    run(QStringLiteral("add a node"), [this]() -> Status {
+        if (!m_control)
+            return Status::unsupported("attached to a remote cluster: cannot add nodes");
+        Result<std::string> name = m_control->addNode();
+        if (!name)
+            return name.status();
+        say(QStringLiteral("Added node %1: its kubelet registers it")
+                .arg(QString::fromStdString(*name)));
+        return Status::ok();
+    });
+}
+
+void ClusterActions::removeNode(const std::string &node)
+{
+    run(QStringLiteral("remove node %1").arg(QString::fromStdString(node)),
+        [this, node]() -> Status {
+            if (!m_control)
+                return Status::unsupported("attached to a remote cluster: cannot remove nodes");
+            sayKubectl(QStringLiteral("kubectl delete node %1").arg(QString::fromStdString(node)));
+            return m_control->removeNode(node);
+        });
+}
+
+void ClusterActions::setTrafficRate(const std::string &ns, const std::string &service, double rps)
+{
+    const QString what = QStringLiteral("traffic to %1: %2 requests/s")
+                             .arg(QString::fromStdString(service))
+                             .arg(rps);
+    run(what, [this, ns, service, rps]() -> Status {
+        if (!m_control)
+            return Status::unsupported("attached to a remote cluster: no simulated traffic");
+        return m_control->setTrafficRate(ns, service, rps);
+    });
+}
+
+void ClusterActions::applyManifest(const QString &yaml, bool dryRunOnly)
+{
+    (void)QtConcurrent::run(&m_pool, [this, text = yaml.toStdString(), dryRunOnly] {
+        auto results = manifests::apply(m_client, text, dryRunOnly);
+        QMetaObject::invokeMethod(
+            this, [this, results = std::move(results)] { emit applied(results); },
+            Qt::QueuedConnection);
+    });
+}
+
 void ClusterActions::deletePod(const std::string &ns, const std::string &name)
 {
+    sayKubectl(
+        QStringLiteral("kubectl delete pod %1%2").arg(QString::fromStdString(name), nsFlag(ns)));
     run(QStringLiteral("delete pod %1").arg(QString::fromStdString(name)), [this, ns, name] {
         const api::KindInfo &kind = *api::Scheme::builtin().byDescriptor(core::Pod::descriptor());
         return m_client.remove(kind, ns, name).status();
@@ -77,6 +226,7 @@ void ClusterActions::setCordoned(const std::string &node, bool cordoned)
 {
     const QString what =
         QStringLiteral("%1 %2").arg(cordoned ? "cordon" : "uncordon", QString::fromStdString(node));
+    sayKubectl(QStringLiteral("kubectl ") + what);
     run(what, [this, node, cordoned] {
         const api::KindInfo &kind = *api::Scheme::builtin().byDescriptor(core::Node::descriptor());
         const std::string patch = cordoned ? "{\"spec\":{\"unschedulable\":true}}"
@@ -91,8 +241,15 @@ void ClusterActions::scale(const std::string &kind, const std::string &ns, const
     const QString what = QStringLiteral("scale %1 %2 %3")
                              .arg(QString::fromStdString(name), delta >= 0 ? "+" : "-")
                              .arg(std::abs(delta));
-    run(what, [this, kind, ns, name, delta] {
-        return workloadops::scale(m_client, kind, ns, name, delta).status();
+    run(what, [this, kind, ns, name, delta]() -> Status {
+        Result<int> n = workloadops::scale(m_client, kind, ns, name, delta);
+        if (!n)
+            return n.status();
+        sayKubectl(QStringLiteral("kubectl scale %1/%2 --replicas=%3%4")
+                       .arg(QString::fromStdString(kind).toLower(), QString::fromStdString(name))
+                       .arg(*n)
+                       .arg(nsFlag(ns)));
+        return Status::ok();
     });
 }
 
@@ -102,6 +259,9 @@ void ClusterActions::setImage(const std::string &ns, const std::string &deployme
     const QString what =
         QStringLiteral("set image %1 %2")
             .arg(QString::fromStdString(deployment), QString::fromStdString(image));
+    sayKubectl(QStringLiteral("kubectl set image deployment/%1 %2=%3%4")
+                   .arg(QString::fromStdString(deployment), QString::fromStdString(container),
+                        QString::fromStdString(image), nsFlag(ns)));
     run(what, [this, ns, deployment, container, image] {
         return workloadops::setImage(m_client, ns, deployment, container, image);
     });
@@ -109,6 +269,8 @@ void ClusterActions::setImage(const std::string &ns, const std::string &deployme
 
 void ClusterActions::undoRollout(const std::string &ns, const std::string &deployment)
 {
+    sayKubectl(QStringLiteral("kubectl rollout undo deployment/%1%2")
+                   .arg(QString::fromStdString(deployment), nsFlag(ns)));
     run(QStringLiteral("rollout undo %1").arg(QString::fromStdString(deployment)),
         [this, ns, deployment] { return workloadops::undoRollout(m_client, ns, deployment); });
 }
@@ -121,6 +283,8 @@ void ClusterActions::evictPod(const std::string &ns, const std::string &name)
 
 void ClusterActions::drain(const std::string &node)
 {
+    sayKubectl(
+        QStringLiteral("kubectl drain %1 --ignore-daemonsets").arg(QString::fromStdString(node)));
     run(QStringLiteral("drain %1").arg(QString::fromStdString(node)), [this, node]() -> Status {
         Result<workloadops::DrainReport> r = workloadops::drain(m_client, node);
         if (!r)
@@ -162,22 +326,42 @@ void ClusterActions::setNodePower(const std::string &node, bool on)
 {
     const QString what =
         QStringLiteral("power %1 %2").arg(on ? "on" : "off", QString::fromStdString(node));
-    run(what, [this, node, on] {
-        if (!m_control)
-            return Status::unsupported("attached to a remote cluster: no power switch");
-        return on ? m_control->powerOnNode(node) : m_control->powerOffNode(node);
-    });
+    if (!m_control) {
+        run(what,
+            [] { return Status::unsupported("attached to a remote cluster: no power switch"); });
+        return;
+    }
+    if (on)
+        healNodeFault(node, "PowerOff");
+    else
+        injectFault(nodeFault(node, "PowerOff"));
 }
 
 void ClusterActions::setComponentRunning(MasterComponent::Part part, bool running)
 {
     const QString what = QStringLiteral("%1 %2").arg(running ? "start" : "stop",
                                                      QString::fromLatin1(masterPartTitle(part)));
-    run(what, [this, part, running] {
+    run(what, [this, part, running]() -> Status {
         if (!m_control)
             return Status::unsupported("attached to a remote cluster: parts cannot be stopped");
-        return running ? m_control->startComponent(componentOf(part))
-                       : m_control->stopComponent(componentOf(part));
+        cluster::ClusterControl::FaultSpec spec;
+        spec.targetKind = "Component";
+        spec.name = componentName(part);
+        spec.action = "Stop";
+        if (running) {
+            for (const auto &f : m_control->faults())
+                if ((f.phase == "Active" || f.phase == "Pending") &&
+                    f.spec.targetKind == "Component" && f.spec.name == spec.name)
+                    sayKubectl(kubectlDeleteFault(f.name));
+            return m_control->startComponent(componentOf(part));
+        }
+        if (Status s = m_control->stopComponent(componentOf(part)); !s)
+            return s;
+        sayKubectl(kubectlApplyFault(spec));
+        QMetaObject::invokeMethod(
+            this, [this, what = describeFault(spec)] { emit faultInjected(what, QString()); },
+            Qt::QueuedConnection);
+        return Status::ok();
     });
 }
 

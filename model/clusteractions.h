@@ -1,6 +1,9 @@
 #pragma once
 
 #include "model/clustermodel.h"
+#include "model/manifestapply.h"
+
+#include "backend/cluster/clustercontrol.h"
 
 #include <QObject>
 #include <QString>
@@ -8,13 +11,11 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace kubist {
 class Status;
-namespace cluster {
-class ClusterControl;
 }
-} // namespace kubist
 
 namespace kubist::model {
 
@@ -59,6 +60,24 @@ public:
     // ClusterControl: stop / start a master part. Fails without control.
     void setComponentRunning(MasterComponent::Part part, bool running);
 
+    // ClusterControl faults (each fails without control). injectFault
+    // reports faultInjected() and the Fault's `kubectl apply`; healFault
+    // its `kubectl delete fault`.
+    void injectFault(const cluster::ClusterControl::FaultSpec &spec);
+    void healFault(const std::string &name);
+    // Heals the active fault of `action` on node `node` (a Node fault).
+    void healNodeFault(const std::string &node, const std::string &action);
+    // One crash of every container of the pod (not a Fault).
+    void crashContainer(const std::string &ns, const std::string &pod);
+    // A new simulated worker (the next free worker-N) / stop simulating one.
+    void addNode();
+    void removeNode(const std::string &node);
+    // Requests per second to a Service (<= 0 stops its traffic).
+    void setTrafficRate(const std::string &ns, const std::string &service, double rps);
+
+    // manifests::apply off the GUI thread; the results arrive as applied().
+    void applyManifest(const QString &yaml, bool dryRunOnly = false);
+
     // Waits (real time) until no action is running; for tests.
     bool waitForDone(int msecs = 10000);
 
@@ -69,11 +88,20 @@ signals:
     // GUI thread: a sentence for the status bar from an action that has more
     // to say than ok / failed (movePod, drain).
     void message(const QString &text);
+    // GUI thread, before finished(): what kubectl would have done.
+    void kubectlEquivalent(const QString &command);
+    // GUI thread, before finished(), when a fault took effect: in plain
+    // words, and the Fault's name (empty for a single container crash).
+    void faultInjected(const QString &what, const QString &faultName);
+    // GUI thread: the outcome of applyManifest(), one result per document.
+    void applied(const std::vector<kubist::model::manifests::DocumentResult> &results);
 
 private:
     void run(QString what, std::function<Status()> action);
     // Any thread: emits message(text) on the GUI thread.
     void say(const QString &text);
+    // Any thread: emits kubectlEquivalent(command) on the GUI thread.
+    void sayKubectl(const QString &command);
 
     client::Client &m_client;
     cluster::ClusterControl *const m_control;
@@ -81,3 +109,5 @@ private:
 };
 
 } // namespace kubist::model
+
+Q_DECLARE_METATYPE(std::vector<kubist::model::manifests::DocumentResult>)

@@ -3,6 +3,7 @@
 #include "widgets/edgeitem.h"
 #include "widgets/legenditem.h"
 #include "widgets/nodeitem.h"
+#include "widgets/nodesummarylayer.h"
 #include "widgets/partitem.h"
 #include "widgets/poditem.h"
 #include "widgets/pulselayer.h"
@@ -21,10 +22,13 @@
 #include "core_v1.pb.h"
 
 #include <QFileInfo>
+#include <QGraphicsSceneHelpEvent>
+#include <QGraphicsView>
 #include <QImage>
 #include <QPainter>
 #include <QSvgGenerator>
 #include <QTimer>
+#include <QToolTip>
 
 #include <cmath>
 
@@ -43,6 +47,7 @@ constexpr qreal kWorkerWidth = 330;
 constexpr qreal kNodePartHeight = 34;
 constexpr qreal kColumnGap = 40;
 constexpr qreal kRowGap = 34;
+constexpr size_t kAnimatedPodsPerFrame = 256;
 
 double quantityOf(
     const google::protobuf::Map<std::string, k8s::io::apimachinery::pkg::api::resource::Quantity>
@@ -144,6 +149,9 @@ ClusterScene::ClusterScene(model::ClusterModel &model, QObject *parent)
     addItem(m_legend);
     m_pulseLayer = new PulseLayer(m_theme);
     addItem(m_pulseLayer);
+    m_summary = new NodeSummaryLayer(m_nodes, m_theme);
+    m_summary->setVisible(false);
+    addItem(m_summary);
 
     m_frame = new QTimer(this);
     m_frame->setInterval(16);
@@ -170,7 +178,12 @@ void ClusterScene::setActivityTracker(model::ActivityTracker *tracker)
 
 void ClusterScene::setDarkTheme(bool dark)
 {
-    m_theme = dark ? SceneTheme::darkTheme() : SceneTheme::light();
+    setTheme(dark ? SceneTheme::darkTheme() : SceneTheme::light());
+}
+
+void ClusterScene::setTheme(const SceneTheme &theme)
+{
+    m_theme = theme;
     setBackgroundBrush(m_theme.background);
     Touched t;
     t.owners = true;
@@ -178,13 +191,24 @@ void ClusterScene::setDarkTheme(bool dark)
     update();
 }
 
+void ClusterScene::setNodeFaults(const std::string &node, const NodeFaults &faults)
+{
+    auto it = m_nodeFaults.find(node);
+    const NodeFaults before = it == m_nodeFaults.end() ? NodeFaults{} : it->second;
+    if (faults == NodeFaults{})
+        m_nodeFaults.erase(node);
+    else
+        m_nodeFaults[node] = faults;
+    if (!(before == faults))
+        syncNodeHeader(node);
+}
+
 void ClusterScene::setNodePoweredOff(const std::string &node, bool off)
 {
-    if (off)
-        m_poweredOff.insert(node);
-    else
-        m_poweredOff.erase(node);
-    syncNodeHeader(node);
+    auto it = m_nodeFaults.find(node);
+    NodeFaults f = it == m_nodeFaults.end() ? NodeFaults{} : it->second;
+    f.poweredOff = off;
+    setNodeFaults(node, f);
 }
 
 NodeItem *ClusterScene::nodeItem(const std::string &name) const
@@ -288,9 +312,11 @@ void ClusterScene::applyTouched(Touched &t)
 {
     if (t.nodeSet)
         syncNodeSet(t);
-    if (t.owners)
+    if (t.owners) {
         for (const auto &[key, obj] : m_model.objects(ObjectKind::Pod))
             t.pods.insert(key);
+        m_ownersChanged = true; // colours or owners may differ
+    }
     bool created = false;
     for (const std::string &key : t.pods) {
         const bool had = m_pods.count(key) > 0;
@@ -363,6 +389,7 @@ void ClusterScene::syncNodeSet(Touched &t)
         auto *node =
             new NodeItem(NodeItem::Role::Worker, makeRef(Subject::Node, name),
                          QString::fromStdString(name), kWorkerWidth, kNodePartHeight, m_theme);
+        node->setVisible(m_detail != Detail::Tiny);
         addItem(node);
         static const char *const titles[3] = {"container runtime", "kubelet", "kube-proxy"};
         static const char *const icons[3] = {"containerruntime", "kubelet", "kubeproxy"};
@@ -373,10 +400,12 @@ void ClusterScene::syncNodeSet(Touched &t)
                                     QString::fromLatin1(titles[i]), QString::fromLatin1(icons[i]),
                                     QSizeF(w, kNodePartHeight), m_theme, node);
             parts[i]->setPos(node->partsOrigin() + QPointF(i * (w + NodeItem::kGap), 0));
+            parts[i]->setVisible(m_detail == Detail::Near);
         }
         m_nodes[name] = node;
         m_nodeParts[name] = parts;
         auto *edge = new EdgeItem(parts[1], api, EdgeItem::Style::Link, m_theme);
+        edge->setVisible(m_detail != Detail::Tiny);
         addItem(edge);
         m_apiEdges[name] = edge;
     }
@@ -412,6 +441,7 @@ void ClusterScene::syncPod(const std::string &key, Touched &t)
             it->second->vanish();
             m_pods.erase(it);
         }
+        countOwner(key, nullptr);
         return;
     }
     const std::string group = groupFor(pod->spec().node_name());
@@ -427,8 +457,13 @@ void ClusterScene::syncPod(const std::string &key, Touched &t)
     PodItem *chip = nullptr;
     if (it == m_pods.end()) {
         chip = new PodItem(makeRef(Subject::Pod, key), m_theme, box);
+        chip->setVisible(m_detail == Detail::Near);
         chip->setPos(box->slotPos(slot));
-        chip->appear();
+        // A frame that brings hundreds of pods (the first list, a
+        // reconnect) shows them at once: thousands of grow animations
+        // would only hold up the picture.
+        if (t.pods.size() <= kAnimatedPodsPerFrame)
+            chip->appear();
         m_pods[key] = chip;
     } else {
         chip = it->second;
@@ -440,6 +475,7 @@ void ClusterScene::syncPod(const std::string &key, Touched &t)
     }
     chip->setDimmed(!m_filter.isEmpty() && !m_filter.matches(*pod));
     const model::OwnerRef owner = m_model.ownerOf(*pod);
+    countOwner(key, &owner);
     chip->setLook(model::podLook(*pod), model::podRestarts(*pod),
                   QString::fromStdString(pod->metadata().name()),
                   model::ownerColor(owner.empty() ? std::string() : owner.id(), m_theme.dark));
@@ -453,7 +489,12 @@ void ClusterScene::syncNodeHeader(const std::string &name)
     NodeItem::Header h;
     const auto node = m_model.get<core::Node>(ObjectKind::Node, name);
     h.present = node != nullptr;
-    h.poweredOff = m_poweredOff.count(name) > 0;
+    if (auto f = m_nodeFaults.find(name); f != m_nodeFaults.end()) {
+        h.poweredOff = f->second.poweredOff;
+        h.partitioned = f->second.partitioned;
+        h.runtimeDown = f->second.runtimeDown;
+        h.proxyStopped = f->second.proxyStopped;
+    }
     if (node) {
         h.health = model::nodeHealth(*node);
         h.cordoned = node->spec().unschedulable();
@@ -477,6 +518,8 @@ void ClusterScene::syncNodeHeader(const std::string &name)
     }
     item->setHeader(h);
     item->setCounts(counts);
+    if (m_detail == Detail::Tiny)
+        m_summary->update();
     auto parts = m_nodeParts.find(name);
     if (parts == m_nodeParts.end())
         return;
@@ -488,8 +531,11 @@ void ClusterScene::syncNodeHeader(const std::string &name)
         : h.health == model::NodeHealth::Ready    ? PartItem::State::Running
         : h.health == model::NodeHealth::NotReady ? PartItem::State::Stopped
                                                   : PartItem::State::Unknown;
-    parts->second[0]->setState(nodeState);
-    parts->second[1]->setState(nodeState);
+    // What ClusterControl says overrides what the API can tell.
+    parts->second[0]->setState(h.runtimeDown ? PartItem::State::Stopped : nodeState,
+                               h.runtimeDown ? QStringLiteral("stopped") : QString());
+    parts->second[1]->setState(nodeState,
+                               h.partitioned ? QStringLiteral("partitioned") : QString());
     PartItem::State proxy = PartItem::State::Unknown;
     for (const std::string &key : m_model.podsOnNode(name)) {
         const auto pod = m_model.get<core::Pod>(ObjectKind::Pod, key);
@@ -497,7 +543,9 @@ void ClusterScene::syncNodeHeader(const std::string &name)
         if (label != pod->metadata().labels().end() && label->second == "kube-proxy")
             proxy = model::podIsReady(*pod) ? PartItem::State::Running : PartItem::State::Stopped;
     }
-    parts->second[2]->setState(proxy);
+    if (h.proxyStopped || h.poweredOff)
+        proxy = PartItem::State::Stopped;
+    parts->second[2]->setState(proxy, h.proxyStopped ? QStringLiteral("stopped") : QString());
 }
 
 void ClusterScene::syncMaster()
@@ -555,6 +603,7 @@ void ClusterScene::syncService(const std::string &key)
             if (!chip)
                 return;
             auto *edge = new EdgeItem(item, chip, style, m_theme);
+            edge->setVisible(m_detail != Detail::Tiny);
             addItem(edge);
             edges.push_back(edge);
         };
@@ -579,17 +628,33 @@ void ClusterScene::syncService(const std::string &key)
                   ready, notReady);
 }
 
+void ClusterScene::countOwner(const std::string &podKey, const model::OwnerRef *owner)
+{
+    auto it = m_podOwners.find(podKey);
+    if (it != m_podOwners.end()) {
+        if (owner && it->second->first == *owner)
+            return;
+        if (--it->second->second == 0)
+            m_ownerCounts.erase(it->second);
+        m_podOwners.erase(it);
+        m_ownersChanged = true;
+    }
+    if (!owner)
+        return;
+    auto counted = m_ownerCounts.try_emplace(*owner, 0).first;
+    ++counted->second;
+    m_podOwners.emplace(podKey, counted);
+    m_ownersChanged = true;
+}
+
 void ClusterScene::syncLegend()
 {
-    std::map<model::OwnerRef, int> owners;
-    for (const auto &[key, obj] : m_model.objects(ObjectKind::Pod)) {
-        const auto &pod = static_cast<const core::Pod &>(*obj);
-        if (model::ClusterModel::isControlPlanePod(pod))
-            continue;
-        ++owners[m_model.ownerOf(pod)];
-    }
+    if (!m_ownersChanged)
+        return;
+    m_ownersChanged = false;
     std::vector<LegendItem::Entry> entries;
-    for (const auto &[owner, count] : owners) {
+    entries.reserve(m_ownerCounts.size());
+    for (const auto &[owner, count] : m_ownerCounts) {
         LegendItem::Entry e;
         if (owner.empty()) {
             e.label = QStringLiteral("no owner (%1)").arg(count);
@@ -609,6 +674,51 @@ void ClusterScene::syncLegend()
     m_legend->setEntries(std::move(entries));
 }
 
+void ClusterScene::helpEvent(QGraphicsSceneHelpEvent *event)
+{
+    QString text;
+    QTransform deviceTransform;
+    if (event->widget())
+        if (auto *view = qobject_cast<QGraphicsView *>(event->widget()->parentWidget()))
+            deviceTransform = view->viewportTransform();
+    for (QGraphicsItem *item :
+         items(event->scenePos(), Qt::IntersectsItemShape, Qt::DescendingOrder, deviceTransform)) {
+        text = item->type() == PodItemType
+                   ? static_cast<PodItem *>(item->toGraphicsObject())->toolTipText()
+                   : item->toolTip();
+        if (!text.isEmpty() || item->isPanel())
+            break;
+    }
+    QToolTip::showText(text.isEmpty() ? QPoint() : event->screenPos(), text, event->widget());
+    event->setAccepted(!text.isEmpty());
+}
+
+void ClusterScene::setDetail(Detail detail)
+{
+    if (detail == m_detail)
+        return;
+    const bool near = detail == Detail::Near;
+    const bool lines = detail != Detail::Tiny;
+    if (near != (m_detail == Detail::Near)) {
+        for (const auto &[key, chip] : m_pods)
+            chip->setVisible(near);
+        for (const auto &[name, parts] : m_nodeParts)
+            for (PartItem *part : parts)
+                part->setVisible(near);
+    }
+    if (lines != (m_detail != Detail::Tiny)) {
+        for (const auto &[name, node] : m_nodes)
+            node->setVisible(lines);
+        m_summary->setVisible(!lines);
+        for (const auto &[key, edges] : m_serviceEdges)
+            for (EdgeItem *e : edges)
+                e->setVisible(lines);
+        for (const auto &[name, edge] : m_apiEdges)
+            edge->setVisible(lines);
+    }
+    m_detail = detail;
+}
+
 void ClusterScene::relayout()
 {
     const int n = int(m_nodes.size());
@@ -620,6 +730,7 @@ void ClusterScene::relayout()
     qreal y = m_master->height() + 110;
     int i = 0;
     qreal rowHeight = 0;
+    QRectF workers;
     for (const auto &[name, node] : m_nodes) {
         const int col = i % cols;
         if (col == 0 && i > 0) {
@@ -627,6 +738,7 @@ void ClusterScene::relayout()
             rowHeight = 0;
         }
         node->setPos(col * (kWorkerWidth + kColumnGap), y);
+        workers |= QRectF(node->pos(), QSizeF(node->width(), node->height()));
         rowHeight = std::max(rowHeight, node->height());
         ++i;
     }
@@ -639,6 +751,7 @@ void ClusterScene::relayout()
         sy += ServiceItem::kHeight + 18;
     }
     m_laidOutServices = m_services.size();
+    m_summary->setExtent(workers);
     const QRectF extent = itemsBoundingRect();
     if (extent != m_lastExtent) {
         m_lastExtent = extent;
@@ -734,6 +847,16 @@ void ClusterScene::showDropVerdicts(const model::PlacementVerdicts *verdicts)
 }
 
 bool ClusterScene::exportPicture(const QString &file, qreal scale)
+{
+    // The exported picture is drawn close up (scale 1 or more): every chip.
+    const Detail was = m_detail;
+    setDetail(Detail::Near);
+    const bool written = writePicture(file, scale);
+    setDetail(was);
+    return written;
+}
+
+bool ClusterScene::writePicture(const QString &file, qreal scale)
 {
     const QRectF source = itemsBoundingRect().adjusted(-16, -16, 16, 16);
     if (source.isEmpty())

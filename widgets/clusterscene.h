@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 class QTimer;
@@ -27,6 +28,7 @@ namespace kubist::widgets {
 
 class EdgeItem;
 class LegendItem;
+class NodeSummaryLayer;
 class NodeItem;
 class PartItem;
 class PodItem;
@@ -64,8 +66,21 @@ public:
     // the scene or be unset first.
     void setActivityTracker(model::ActivityTracker *tracker);
     void setDarkTheme(bool dark);
+    // Any theme (SceneTheme::highContrast() for presentations).
+    void setTheme(const SceneTheme &theme);
     const SceneTheme &theme() const { return m_theme; }
-    // What the GUI knows from ClusterControl: a node it powered off.
+    // What the GUI knows from ClusterControl (ClusterControl::nodeHealth,
+    // polled): faults injected into a simulated node.
+    struct NodeFaults
+    {
+        bool poweredOff = false;
+        bool partitioned = false;
+        bool runtimeDown = false;
+        bool proxyStopped = false;
+        bool operator==(const NodeFaults &) const = default;
+    };
+    void setNodeFaults(const std::string &node, const NodeFaults &faults);
+    // Shorthand: only the power.
     void setNodePoweredOff(const std::string &node, bool off);
 
     // Lookups (tests, the window). nodeItem() also finds the master box by
@@ -88,6 +103,28 @@ public:
     // Chips of pods that exist (vanishing chips not counted).
     int podChipCount() const { return int(m_pods.size()); }
 
+    // Level of detail. Far away (a view's zoom below kFarZoom) a node box
+    // paints counts of its pods per state where its parts and chips were,
+    // so the chips and the worker boxes' parts are hidden: a frame does not
+    // visit 150,000 items that would draw nothing. Tiny (below kTinyZoom,
+    // NodeItem::kTinyLevelOfDetail: thousands of boxes a few pixels wide)
+    // a box is a coloured bar of its pod counts (all drawn by one
+    // NodeSummaryLayer, the boxes hidden), and the per-pod service
+    // lines and the kubelets' lines to the API server are hidden too:
+    // thousands of lines would only cover the picture. Views call
+    // setDetail() before they paint (ClusterView::paintEvent); new items
+    // follow it. A change visits every chip; it happens when a zoom crosses
+    // a threshold.
+    enum class Detail { Near, Far, Tiny };
+    static constexpr qreal kFarZoom = 0.4;
+    static constexpr qreal kTinyZoom = 0.12;
+    static Detail detailFor(qreal zoom)
+    {
+        return zoom < kTinyZoom ? Detail::Tiny : zoom < kFarZoom ? Detail::Far : Detail::Near;
+    }
+    void setDetail(Detail detail);
+    Detail detail() const { return m_detail; }
+
     // Search: chips of pods that do not match are drawn faint (PodItem::
     // dimmed()); new chips follow the filter too. An empty filter: none.
     void setFilter(const model::PodFilter &filter);
@@ -108,6 +145,10 @@ signals:
     // The picture's extent changed (a node, service or row came or went).
     void layoutChanged();
 
+protected:
+    // Tooltips: an item's toolTip(), or a pod chip's toolTipText().
+    void helpEvent(QGraphicsSceneHelpEvent *event) override;
+
 private:
     struct Touched
     {
@@ -123,6 +164,7 @@ private:
 
     void apply(const model::ClusterDelta &delta);
     void applyTouched(Touched &t);
+    bool writePicture(const QString &file, qreal scale);
     void rebuildAll();
     void syncNodeSet(Touched &t);
     void syncPod(const std::string &key, Touched &t);
@@ -130,6 +172,7 @@ private:
     void syncMaster();
     void syncService(const std::string &key);
     void syncLegend();
+    void countOwner(const std::string &podKey, const model::OwnerRef *owner);
     void relayout();
     NodeItem *boxFor(const std::string &group) const;
     std::string groupFor(const std::string &nodeName) const;
@@ -147,18 +190,25 @@ private:
     NodeItem *m_lane = nullptr;
     LegendItem *m_legend = nullptr;
     PulseLayer *m_pulseLayer = nullptr;
-    std::map<std::string, NodeItem *> m_nodes;                    // workers by name
+    NodeSummaryLayer *m_summary = nullptr;     // the worker boxes at Detail::Tiny
+    std::map<std::string, NodeItem *> m_nodes; // workers by name
     std::map<std::string, std::array<PartItem *, 3>> m_nodeParts; // runtime, kubelet, proxy
     std::map<std::string, EdgeItem *> m_apiEdges;                 // worker kubelet -> API server
     std::vector<EdgeItem *> m_masterEdges;
     std::map<std::string, PodItem *> m_pods;
     std::map<std::string, ServiceItem *> m_services;
     std::map<std::string, std::vector<EdgeItem *>> m_serviceEdges;
-    std::set<std::string> m_poweredOff;
+    std::map<std::string, NodeFaults> m_nodeFaults;
     model::PodFilter m_filter;
     model::ActivityTracker *m_tracker = nullptr;
     QTimer *m_frame = nullptr;
     QRectF m_lastExtent;
+    Detail m_detail = Detail::Near;
+    // The legend's counts, kept up to date pod by pod (syncPod): a frame
+    // that touches a few pods does not walk them all.
+    std::map<model::OwnerRef, int> m_ownerCounts;
+    std::unordered_map<std::string, std::map<model::OwnerRef, int>::iterator> m_podOwners;
+    bool m_ownersChanged = true; // m_ownerCounts differs from the legend's entries
     size_t m_laidOutServices = 0;
 };
 

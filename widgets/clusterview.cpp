@@ -45,13 +45,28 @@ void ClusterView::fitAll()
         return;
     fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
     m_autoFit = true;
+    m_fitTransform = transform();
+}
+
+bool ClusterView::autoFit() const
+{
+    return m_autoFit && transform() == m_fitTransform;
 }
 
 void ClusterView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
-    if (m_autoFit)
+    // The viewport's resizes come here too (scroll bars coming and going):
+    // a zoom set since the fit (resetTransform(), say) is kept.
+    if (autoFit())
         fitAll();
+}
+
+void ClusterView::paintEvent(QPaintEvent *event)
+{
+    if (auto *s = qobject_cast<ClusterScene *>(scene()))
+        s->setDetail(ClusterScene::detailFor(zoom()));
+    QGraphicsView::paintEvent(event);
 }
 
 qreal ClusterView::zoom() const

@@ -24,9 +24,10 @@ public:
     void zoomIn();
     void zoomOut();
     // Shows the whole picture, and keeps doing so as the window or the
-    // picture changes size, until the user zooms.
+    // picture changes size, until the user zooms or the transform is set
+    // otherwise (resetTransform(), setTransform(), ...).
     void fitAll();
-    bool autoFit() const { return m_autoFit; }
+    bool autoFit() const;
     qreal zoom() const;
 
     // What is under a point of the viewport (an invalid ref for nothing).
@@ -50,6 +51,9 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    // Sets the scene's level of detail (ClusterScene::setDetail) from the
+    // zoom, then paints.
+    void paintEvent(QPaintEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
@@ -60,7 +64,8 @@ private:
     void scaleBy(qreal factor);
 
     bool m_autoFit = true;
-    QString m_pressPod; // the pod chip under the left button, if any
+    QTransform m_fitTransform; // what fitAll() set
+    QString m_pressPod;        // the pod chip under the left button, if any
     QPoint m_pressPos;
     bool m_draggingPod = false;
     DragMode m_savedDragMode = NoDrag;

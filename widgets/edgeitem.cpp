@@ -5,6 +5,7 @@
 
 #include <QPainter>
 #include <QPainterPathStroker>
+#include <QStyleOptionGraphicsItem>
 
 #include <cmath>
 
@@ -78,23 +79,46 @@ QPainterPath EdgeItem::shape() const
     return stroker.createStroke(m_path);
 }
 
-void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+namespace {
+
+// `color` at `alpha` over the picture's background, as an opaque colour:
+// the raster engine fills opaque spans inline, while translucent ones go
+// through its thread pool for every long line (most of a frame's cost
+// with hundreds of service lines).
+QColor over(const QColor &color, qreal alpha, const QColor &background)
+{
+    return QColor::fromRgbF(float(color.redF() * alpha + background.redF() * (1 - alpha)),
+                            float(color.greenF() * alpha + background.greenF() * (1 - alpha)),
+                            float(color.blueF() * alpha + background.blueF() * (1 - alpha)));
+}
+
+} // namespace
+
+void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
     if (m_line.isNull() || !m_from || !m_to)
         return;
-    QPen pen(m_theme.edge, 1.6);
-    QColor ready = m_theme.ready;
-    ready.setAlphaF(0.75);
-    QColor notReady = m_theme.unknown;
-    notReady.setAlphaF(0.8);
+    // One-pixel cosmetic pens (a width in pixels, not scene units): the
+    // raster engine draws them directly, clipped to what is exposed, where
+    // a wider pen makes it outline and fill the whole curve, offscreen
+    // parts included (most of a frame at 100% with hundreds of lines).
+    // Far away (the boxes show their summaries) lines are straight and
+    // aliased.
+    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    const bool far = lod < kFarLevelOfDetail;
+    QPen pen(m_theme.edge, 1);
     if (m_style == Style::Ready)
-        pen = QPen(ready, 2);
+        pen = QPen(over(m_theme.ready, far ? 0.75 : 0.9, m_theme.background), 1);
     else if (m_style == Style::NotReady)
-        pen = QPen(notReady, 2, Qt::DashLine);
-    pen.setCosmetic(false);
+        pen = QPen(over(m_theme.unknown, 0.9, m_theme.background), 1, Qt::DashLine);
+    pen.setCosmetic(true);
+    painter->setRenderHint(QPainter::Antialiasing, !far);
     painter->setPen(pen);
     painter->setBrush(Qt::NoBrush);
-    painter->drawPath(m_path);
+    if (far)
+        painter->drawLine(m_line); // a curve costs its flattening; too small to see here
+    else
+        painter->drawPath(m_path);
 }
 
 } // namespace kubist::widgets

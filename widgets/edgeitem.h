@@ -17,6 +17,8 @@ class EdgeItem final : public QGraphicsItem
 public:
     enum { Type = UserType + 6 }; // EdgeItemType
     enum class Style { Link, Ready, NotReady };
+    // Below this level of detail the line is drawn thin and aliased.
+    static constexpr qreal kFarLevelOfDetail = 0.4;
 
     EdgeItem(SceneItem *from, SceneItem *to, Style style, const SceneTheme &theme);
     ~EdgeItem() override;

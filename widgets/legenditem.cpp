@@ -3,6 +3,7 @@
 #include "widgets/scenetheme.h"
 
 #include <QPainter>
+#include <QStyleOptionGraphicsItem>
 
 namespace kubist::widgets {
 
@@ -39,13 +40,25 @@ QRectF LegendItem::boundingRect() const
     return QRectF(0, 0, kWidth, height());
 }
 
-void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+void LegendItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
     const SceneTheme &t = theme();
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(QPen(t.border, 0.8));
     painter->setBrush(t.box);
     painter->drawRoundedRect(boundingRect().adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);
+    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    if (kRow * lod < 6) {
+        // Too far to read a row (hundreds of owners in a big cluster): the
+        // colour swatches only.
+        painter->setRenderHint(QPainter::Antialiasing, false);
+        qreal y = 26;
+        for (const Entry &e : m_entries) {
+            painter->fillRect(QRectF(10, y + 3, kWidth - 20, 12), e.color);
+            y += kRow;
+        }
+        return;
+    }
     QFont f = painter->font();
     f.setPointSizeF(9);
     f.setBold(true);

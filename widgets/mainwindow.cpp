@@ -1,14 +1,23 @@
 #include "widgets/mainwindow.h"
 
+#include "widgets/applyyamldialog.h"
 #include "widgets/clusterscene.h"
 #include "widgets/clusterview.h"
+#include "widgets/faultspanel.h"
 #include "widgets/inspector.h"
+#include "widgets/nodeitem.h"
+#include "widgets/pacebar.h"
+#include "widgets/recoverybanner.h"
+#include "widgets/serviceitem.h"
 #include "widgets/workloadpanel.h"
 
 #include "model/activitytracker.h"
 #include "model/clusteractions.h"
 #include "model/clustermodel.h"
+#include "model/controlpoller.h"
 #include "model/eventlistmodel.h"
+#include "model/faultlistmodel.h"
+#include "model/faults.h"
 #include "model/placementverdicts.h"
 #include "model/podfilter.h"
 #include "model/podtablemodel.h"
@@ -17,15 +26,23 @@
 #include "backend/client/objectkey.h"
 #include "backend/cluster/clustercontrol.h"
 #include "backend/util/clock.h"
+#include "backend/util/simclock.h"
 
 #include "apps_v1.pb.h"
 #include "core_v1.pb.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QEvent>
 #include <QFileDialog>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -33,11 +50,16 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPixmap>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 #include <set>
 #include <utility>
@@ -115,6 +137,40 @@ private:
     std::shared_ptr<model::PodFilter> m_filter;
 };
 
+// The events table, filtered by type and by text in reason, object or message.
+class EventFilterProxy final : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setFilter(const QString &type, const QString &text)
+    {
+        m_type = type;
+        m_text = text.trimmed();
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        const auto cell = [&](int column) {
+            return sourceModel()->index(row, column, parent).data().toString();
+        };
+        if (!m_type.isEmpty() && cell(model::EventListModel::Type) != m_type)
+            return false;
+        if (m_text.isEmpty())
+            return true;
+        for (int c : {model::EventListModel::Reason, model::EventListModel::Object,
+                      model::EventListModel::Message})
+            if (cell(c).contains(m_text, Qt::CaseInsensitive))
+                return true;
+        return false;
+    }
+
+private:
+    QString m_type;
+    QString m_text;
+};
+
 } // namespace
 
 MainWindow::MainWindow(std::unique_ptr<client::Client> client, Options options, QWidget *parent)
@@ -153,12 +209,36 @@ MainWindow::MainWindow(std::unique_ptr<client::Client> client, Options options, 
     podView->setSelectionBehavior(QAbstractItemView::SelectRows);
     podView->horizontalHeader()->setStretchLastSection(true);
     podView->verticalHeader()->hide();
-    auto *eventView = new QTableView(tabs);
-    eventView->setModel(m_events);
+    auto *eventsTab = new QWidget(tabs);
+    auto *eventsLayout = new QVBoxLayout(eventsTab);
+    eventsLayout->setContentsMargins(0, 0, 0, 0);
+    eventsLayout->setSpacing(2);
+    auto *eventFilters = new QHBoxLayout;
+    m_eventType = new QComboBox(eventsTab);
+    m_eventType->addItem(tr("All types"), QString());
+    m_eventType->addItem(tr("Normal"), QStringLiteral("Normal"));
+    m_eventType->addItem(tr("Warning"), QStringLiteral("Warning"));
+    m_eventText = new QLineEdit(eventsTab);
+    m_eventText->setPlaceholderText(tr("Filter events: reason, object, message"));
+    m_eventText->setClearButtonEnabled(true);
+    eventFilters->addWidget(m_eventType);
+    eventFilters->addWidget(m_eventText, 1);
+    eventsLayout->addLayout(eventFilters);
+    auto *eventView = new QTableView(eventsTab);
+    m_eventProxy = new EventFilterProxy(this);
+    m_eventProxy->setSourceModel(m_events);
+    eventView->setModel(m_eventProxy);
     eventView->horizontalHeader()->setStretchLastSection(true);
     eventView->verticalHeader()->hide();
+    eventsLayout->addWidget(eventView);
+    const auto applyEventFilter = [this] {
+        static_cast<EventFilterProxy *>(m_eventProxy)
+            ->setFilter(m_eventType->currentData().toString(), m_eventText->text());
+    };
+    connect(m_eventType, &QComboBox::currentIndexChanged, this, applyEventFilter);
+    connect(m_eventText, &QLineEdit::textChanged, this, applyEventFilter);
     tabs->addTab(podView, tr("Pods"));
-    tabs->addTab(eventView, tr("Events"));
+    tabs->addTab(eventsTab, tr("Events"));
     auto *tableDock = new QDockWidget(tr("Lists"), this);
     tableDock->setObjectName(QStringLiteral("lists"));
     tableDock->setWidget(tabs);
@@ -181,6 +261,17 @@ MainWindow::MainWindow(std::unique_ptr<client::Client> client, Options options, 
     connect(m_workloads, &WorkloadPanel::contextMenuRequested, this, &MainWindow::showContextMenu);
 
     buildActions();
+    m_banner = new RecoveryBanner(m_view);
+    m_view->installEventFilter(this);
+    connect(m_banner, &RecoveryBanner::dismissed, this, [this] { m_recovery.cancel(); });
+    buildControlTools();
+
+    m_kubectlButton = new QToolButton(this);
+    m_kubectlButton->setText(tr("kubectl"));
+    m_kubectlButton->setEnabled(false);
+    m_kubectlButton->setToolTip(tr("What kubectl would have done for the last action"));
+    connect(m_kubectlButton, &QToolButton::clicked, this, &MainWindow::showKubectl);
+    statusBar()->addPermanentWidget(m_kubectlButton);
 
     m_endpointLabel = new QLabel(this);
     m_endpointLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -199,6 +290,12 @@ MainWindow::MainWindow(std::unique_ptr<client::Client> client, Options options, 
     connect(m_actions.get(), &model::ClusterActions::finished, this, &MainWindow::actionFinished);
     connect(m_actions.get(), &model::ClusterActions::message, this,
             [this](const QString &text) { m_actionMessage = text; });
+    connect(m_actions.get(), &model::ClusterActions::kubectlEquivalent, this,
+            [this](const QString &command) {
+                m_lastKubectl = command;
+                m_kubectlButton->setEnabled(true);
+                m_kubectlButton->setToolTip(command);
+            });
     connect(m_view, &ClusterView::podDragStarted, this,
             [this](const QString &pod) { beginPodDrag(pod.toStdString()); });
     connect(m_view, &ClusterView::podDropped, this,
@@ -233,12 +330,18 @@ MainWindow::MainWindow(std::unique_ptr<client::Client> client, Options options, 
     m_model->start();
     if (m_tracker)
         m_tracker->start();
+    if (m_poller)
+        m_poller->start(500);
 }
 
 MainWindow::~MainWindow()
 {
     // Stop the flow of deltas and pulses before the panels go; wait for
     // actions that still use the client.
+    if (m_poller) {
+        m_poller->stop();
+        m_poller.reset();
+    }
     if (m_tracker)
         m_tracker->stop();
     m_model->stop();
@@ -307,6 +410,22 @@ void MainWindow::buildActions()
     connect(fit, &QAction::triggered, m_view, &ClusterView::fitAll);
     addAction(fit);
 
+    // Presentation mode: F5 toggles, Esc leaves.
+    bar->addSeparator();
+    m_presentAction = bar->addAction(tr("Present"));
+    m_presentAction->setCheckable(true);
+    m_presentAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_presentAction->setToolTip(
+        tr("Presentation mode: full screen, larger fonts, high contrast (F5; Esc leaves)"));
+    connect(m_presentAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    auto *leave = new QAction(tr("Leave presentation mode"), this);
+    leave->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(leave, &QAction::triggered, this, [this] {
+        if (m_presenting)
+            setPresentationMode(false);
+    });
+    addAction(leave);
+
     // File → Export.
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QMenu *exportMenu = file->addMenu(tr("&Export"));
@@ -322,6 +441,12 @@ void MainWindow::buildActions()
         if (!f.isEmpty())
             exportPicture(f);
     });
+    file->addAction(tr("&Apply YAML…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this,
+                    [this] { showApplyYaml(); });
+    if (m_options.canReset) {
+        file->addSeparator();
+        file->addAction(tr("&Reset demo cluster…"), this, &MainWindow::confirmReset);
+    }
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 }
@@ -556,6 +681,17 @@ std::unique_ptr<QMenu> MainWindow::contextMenu(const ItemRef &ref)
                 m_actions->scale(t.first, ons, oname, -1);
             });
         }
+        if (m_options.control) {
+            menu->addSeparator();
+            menu->addAction(tr("Crash its container"), this,
+                            [this, ns, name] { m_actions->crashContainer(ns, name); });
+            menu->addAction(tr("Crash-loop for 60 s"), this, [this, ns, name] {
+                m_actions->injectFault(model::podCrashLoop(ns, name, std::chrono::seconds(60)));
+            });
+        }
+    } else if (ref.subject == Subject::Service && m_options.control) {
+        menu->addAction(tr("Set traffic rate…"), this,
+                        [this, ns, name] { askTrafficRate(ns, name); });
     } else if (ref.subject == Subject::Deployment || ref.subject == Subject::ReplicaSet) {
         const std::string kind = ref.subject == Subject::Deployment ? "Deployment" : "ReplicaSet";
         menu->addAction(tr("Scale up (+)"), this,
@@ -579,15 +715,32 @@ std::unique_ptr<QMenu> MainWindow::contextMenu(const ItemRef &ref)
         menu->addAction(tr("Drain (cordon, evict its pods)"), this,
                         [this, node] { m_actions->drain(node); });
         if (m_options.control) {
+            // Labels follow what ClusterControl last said about the node.
+            cluster::ClusterControl::NodeHealth health;
+            if (m_poller) {
+                const auto &nodes = m_poller->snapshot().nodes;
+                if (auto it = nodes.find(node); it != nodes.end())
+                    health = it->second;
+            }
+            const bool faulted[] = {!health.poweredOn, health.partitioned, !health.runtimeRunning,
+                                    !health.proxyRunning};
             menu->addSeparator();
-            menu->addAction(tr("Power off"), this, [this, node] {
-                m_actions->setNodePower(node, false);
-                m_scene->setNodePoweredOff(node, true);
-            });
-            menu->addAction(tr("Power on"), this, [this, node] {
-                m_actions->setNodePower(node, true);
-                m_scene->setNodePoweredOff(node, false);
-            });
+            int count = 0;
+            const model::NodeFaultAction *acts = model::nodeFaultActions(&count);
+            for (int i = 0; i < count; ++i) {
+                const std::string action = acts[i].action;
+                if (faulted[i])
+                    menu->addAction(tr(acts[i].heal), this, [this, node, action] {
+                        m_actions->healNodeFault(node, action);
+                    });
+                else
+                    menu->addAction(tr(acts[i].inject), this, [this, node, action] {
+                        m_actions->injectFault(model::nodeFault(node, action));
+                    });
+            }
+            menu->addSeparator();
+            menu->addAction(tr("Remove node %1").arg(QString::fromStdString(node)), this,
+                            [this, node] { m_actions->removeNode(node); });
         }
     } else if (auto part = masterPartOf(ref.subject); part && m_options.control) {
         const QString title = QString::fromLatin1(model::masterPartTitle(*part));
@@ -604,10 +757,303 @@ std::unique_ptr<QMenu> MainWindow::contextMenu(const ItemRef &ref)
 void MainWindow::actionFinished(const QString &what, bool ok, const QString &error)
 {
     const QString said = std::exchange(m_actionMessage, QString());
+    QString kubectl;
+    if (!m_lastKubectl.isEmpty())
+        kubectl = tr("   (kubectl: %1)").arg(m_lastKubectl.section(QLatin1Char('\n'), 0, 0));
     if (ok)
-        statusBar()->showMessage(said.isEmpty() ? tr("Done: %1").arg(what) : said, 8000);
+        statusBar()->showMessage((said.isEmpty() ? tr("Done: %1").arg(what) : said) + kubectl,
+                                 10000);
     else
         statusBar()->showMessage(tr("Failed: %1 — %2").arg(what, error), 15000);
+}
+
+} // namespace kubist::widgets
+
+namespace kubist::widgets {
+
+const Clock &MainWindow::clusterClock() const
+{
+    if (m_options.clock)
+        return *m_options.clock;
+    if (m_options.pace)
+        return *m_options.pace;
+    return SystemClock::instance();
+}
+
+void MainWindow::buildControlTools()
+{
+    if (m_options.pace || m_options.control)
+        addToolBarBreak();
+    if (m_options.pace) {
+        m_paceBar = new PaceBar(*m_options.pace, this);
+        addToolBar(Qt::TopToolBarArea, m_paceBar);
+    }
+    if (!m_options.control)
+        return;
+    QToolBar *faults = addToolBar(tr("Faults"));
+    faults->setObjectName(QStringLiteral("faults"));
+    QAction *add = faults->addAction(tr("Add node"));
+    add->setToolTip(tr("Start another simulated worker (its kubelet registers it)"));
+    connect(add, &QAction::triggered, this, [this] { m_actions->addNode(); });
+    QAction *power = faults->addAction(tr("Power"));
+    power->setShortcut(QKeySequence(Qt::Key_P));
+    power->setToolTip(tr("Power the selected node off / on (P)"));
+    connect(power, &QAction::triggered, this, [this] {
+        const ItemRef &ref = m_inspector->subject();
+        if (!ref.valid || ref.key.empty() ||
+            (ref.subject != Subject::Node && ref.subject != Subject::Kubelet))
+            return statusBar()->showMessage(tr("Select a worker node to power it off / on"), 5000);
+        bool on = true;
+        if (m_poller)
+            if (auto it = m_poller->snapshot().nodes.find(ref.key);
+                it != m_poller->snapshot().nodes.end())
+                on = it->second.poweredOn;
+        m_actions->setNodePower(ref.key, !on);
+    });
+    QAction *crash = faults->addAction(tr("Crash"));
+    crash->setShortcut(QKeySequence(Qt::Key_K));
+    crash->setToolTip(tr("Crash the selected pod's containers once (K)"));
+    connect(crash, &QAction::triggered, this, [this] {
+        const ItemRef &ref = m_inspector->subject();
+        if (!ref.valid || ref.subject != Subject::Pod)
+            return statusBar()->showMessage(tr("Select a pod to crash its container"), 5000);
+        const auto [ns, name] = client::splitObjectKey(ref.key);
+        m_actions->crashContainer(ns, name);
+    });
+
+    m_poller = std::make_unique<model::ControlPoller>(*m_options.control, clusterClock());
+    m_faultList = new model::FaultListModel(this);
+    m_faultsPanel = new FaultsPanel(*m_faultList, this);
+    auto *dock = new QDockWidget(tr("Faults"), this);
+    dock->setObjectName(QStringLiteral("faults"));
+    dock->setWidget(m_faultsPanel);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    connect(m_faultsPanel, &FaultsPanel::healRequested, this,
+            [this](const QString &name) { m_actions->healFault(name.toStdString()); });
+    connect(m_poller.get(), &model::ControlPoller::updated, this,
+            &MainWindow::applyControlSnapshot);
+    connect(m_actions.get(), &model::ClusterActions::faultInjected, this,
+            [this](const QString &what, const QString &name) {
+                m_recovery.faultInjected(what, name.toStdString(), clusterClock().now(),
+                                         m_poller->snapshot().failedRequests());
+                refreshBanner();
+                m_poller->pollNow();
+            });
+    // What to ask ClusterControl about follows the model.
+    const auto retarget = [this] {
+        std::vector<std::string> services;
+        for (const auto &[key, obj] : m_model->objects(model::ObjectKind::Service))
+            services.push_back(key);
+        m_poller->setTargets(m_model->nodeNames(), std::move(services));
+    };
+    connect(m_model.get(), &model::ClusterModel::changed, this,
+            [this, retarget](const model::ClusterDelta &delta) {
+                if (delta.touches(model::ObjectKind::Node) ||
+                    delta.touches(model::ObjectKind::Service))
+                    retarget();
+                if (m_recovery.isRunning() && (delta.touches(model::ObjectKind::Deployment) ||
+                                               delta.touches(model::ObjectKind::Pod) ||
+                                               delta.touches(model::ObjectKind::Node)))
+                    observeRecovery();
+            });
+    auto *bannerTimer = new QTimer(this);
+    connect(bannerTimer, &QTimer::timeout, this, &MainWindow::refreshBanner);
+    bannerTimer->start(200);
+}
+
+void MainWindow::applyControlSnapshot()
+{
+    if (!m_poller)
+        return;
+    const model::ControlSnapshot &snap = m_poller->snapshot();
+    m_faultList->setFaults(snap.faults, snap.at);
+    for (const std::string &node : m_model->nodeNames()) {
+        ClusterScene::NodeFaults f;
+        if (auto it = snap.nodes.find(node); it != snap.nodes.end()) {
+            f.poweredOff = !it->second.poweredOn;
+            f.partitioned = it->second.partitioned;
+            f.runtimeDown = !it->second.runtimeRunning;
+            f.proxyStopped = !it->second.proxyRunning;
+        }
+        m_scene->setNodeFaults(node, f);
+    }
+    for (const auto &[key, t] : snap.services) {
+        ServiceItem *item = m_scene->serviceItem(key);
+        if (!item)
+            continue;
+        ServiceItem::Traffic traffic;
+        traffic.present = t.hasTraffic();
+        traffic.rate = t.rate;
+        const auto last = t.lastSecond();
+        traffic.succeededLastSecond = last.succeeded;
+        traffic.failedLastSecond = last.failed;
+        traffic.failedTotal = t.total.failed;
+        for (size_t i = 0; i + 1 < t.history.size(); ++i) { // the last bucket is filling
+            const auto &b = t.history[i];
+            const uint64_t n = b.succeeded + b.failed;
+            traffic.successRates.push_back(n == 0 ? -1.0 : double(b.succeeded) / double(n));
+        }
+        item->setTraffic(traffic);
+    }
+    m_recovery.observeFaults(snap.faults, clusterClock().now(), snap.failedRequests());
+    observeRecovery();
+}
+
+void MainWindow::observeRecovery()
+{
+    if (!m_poller || !m_recovery.isRunning())
+        return refreshBanner();
+    const model::ControlSnapshot &snap = m_poller->snapshot();
+    const model::ClusterWholeness whole = model::RecoveryTimer::assess(
+        m_model->objects(model::ObjectKind::Deployment),
+        m_model->objects(model::ObjectKind::ReplicaSet), m_model->objects(model::ObjectKind::Pod),
+        m_model->objects(model::ObjectKind::Node), snap.valid ? &snap : nullptr);
+    if (auto outcome = m_recovery.observe(whole, clusterClock().now(), snap.failedRequests())) {
+        m_banner->showOutcome(outcome->summary);
+        statusBar()->showMessage(outcome->summary, 15000);
+        return;
+    }
+    refreshBanner();
+}
+
+void MainWindow::refreshBanner()
+{
+    if (!m_recovery.isRunning() || !m_poller)
+        return;
+    const model::ControlSnapshot &snap = m_poller->snapshot();
+    m_banner->showProgress(
+        m_recovery.progressText(clusterClock().now(), snap.failedRequests(), snap.hasTraffic()));
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view && event->type() == QEvent::Resize && m_banner)
+        m_banner->place();
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::askTrafficRate(const std::string &ns, const std::string &service)
+{
+    bool ok = false;
+    const double current = m_options.control ? m_options.control->trafficRate(ns, service) : 0;
+    const double rps =
+        QInputDialog::getDouble(this, tr("Traffic rate"),
+                                tr("Requests per second to Service %1 (0 stops the traffic):")
+                                    .arg(QString::fromStdString(service)),
+                                current > 0 ? current : 10.0, 0.0, 1000.0, 1, &ok);
+    if (ok)
+        m_actions->setTrafficRate(ns, service, rps);
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (m_presentAction->isChecked() != on) {
+        m_presentAction->setChecked(on); // toggled() calls back
+        return;
+    }
+    if (on == m_presenting)
+        return;
+    m_presenting = on;
+    if (on) {
+        m_wasDark = m_darkAction->isChecked();
+        m_normalFont = font();
+        QFont big = m_normalFont;
+        big.setPointSizeF(big.pointSizeF() * 1.4);
+        setFont(big);
+        m_scene->setTheme(SceneTheme::highContrast());
+        setPalette(windowPalette(true));
+        showFullScreen();
+        statusBar()->showMessage(tr("Presentation mode — Esc or F5 leaves"), 4000);
+    } else {
+        setFont(m_normalFont);
+        m_scene->setDarkTheme(m_wasDark);
+        setPalette(windowPalette(m_wasDark));
+        showNormal();
+    }
+    m_banner->place();
+    if (m_view->autoFit())
+        QTimer::singleShot(0, m_view, &ClusterView::fitAll);
+}
+
+ApplyYamlDialog *MainWindow::showApplyYaml()
+{
+    if (!m_applyDialog)
+        m_applyDialog = new ApplyYamlDialog(*m_actions, this);
+    m_applyDialog->show();
+    m_applyDialog->raise();
+    m_applyDialog->activateWindow();
+    return m_applyDialog;
+}
+
+void MainWindow::setEventFilter(const QString &type, const QString &text)
+{
+    const int idx = m_eventType->findData(type);
+    m_eventType->setCurrentIndex(idx < 0 ? 0 : idx);
+    m_eventText->setText(text);
+    static_cast<EventFilterProxy *>(m_eventProxy)->setFilter(type, text);
+}
+
+int MainWindow::visibleEventRows() const
+{
+    return m_eventProxy->rowCount();
+}
+
+void MainWindow::showKubectl()
+{
+    if (m_lastKubectl.isEmpty())
+        return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("The kubectl equivalent"));
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(new QLabel(
+        tr("The last action, as kubectl would do it against this cluster (export KUBECONFIG "
+           "as the status line shows):"),
+        &dialog));
+    auto *text = new QPlainTextEdit(m_lastKubectl, &dialog);
+    text->setReadOnly(true);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    layout->addWidget(text);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    QPushButton *copy = buttons->addButton(tr("Copy"), QDialogButtonBox::ActionRole);
+    connect(copy, &QPushButton::clicked, &dialog,
+            [this] { QApplication::clipboard()->setText(m_lastKubectl); });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(640, 320);
+    dialog.exec();
+}
+
+void MainWindow::confirmReset()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Reset the demo cluster"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *warning = new QLabel(
+        tr("This stops the embedded cluster, deletes everything in it (its data directory) "
+           "and starts a fresh demo cluster. Objects you created are lost."),
+        &dialog);
+    warning->setWordWrap(true);
+    layout->addWidget(warning);
+    auto *form = new QFormLayout;
+    auto *profile = new QComboBox(&dialog);
+    profile->addItem(tr("demo — a node failure recovers in about 15-20 s"), "demo");
+    profile->addItem(tr("realistic — upstream Kubernetes' default timings"), "realistic");
+    profile->setCurrentIndex(m_options.profile == "realistic" ? 1 : 0);
+    form->addRow(tr("Timing profile:"), profile);
+    layout->addLayout(form);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, &dialog);
+    buttons->addButton(tr("Delete and reset"), QDialogButtonBox::AcceptRole);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    if (dialog.exec() == QDialog::Accepted)
+        requestReset(profile->currentData().toString());
+}
+
+void MainWindow::requestReset(const QString &profile)
+{
+    statusBar()->showMessage(tr("Resetting the demo cluster (%1)…").arg(profile));
+    emit resetRequested(profile);
 }
 
 } // namespace kubist::widgets

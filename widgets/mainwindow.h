@@ -2,6 +2,9 @@
 
 #include "widgets/sceneitem.h"
 
+#include "model/recoverytimer.h"
+
+#include <QFont>
 #include <QMainWindow>
 
 #include <memory>
@@ -14,9 +17,11 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
+class QToolButton;
 
 namespace kubist {
 class Clock;
+class SimClock;
 namespace client {
 class Client;
 }
@@ -27,7 +32,9 @@ namespace model {
 class ActivityTracker;
 class ClusterActions;
 class ClusterModel;
+class ControlPoller;
 class EventListModel;
+class FaultListModel;
 class PodTableModel;
 struct PodFilter;
 } // namespace model
@@ -35,9 +42,13 @@ struct PodFilter;
 
 namespace kubist::widgets {
 
+class ApplyYamlDialog;
 class ClusterScene;
 class ClusterView;
+class FaultsPanel;
 class Inspector;
+class PaceBar;
+class RecoveryBanner;
 class WorkloadPanel;
 
 // MainWindow: Kubist's window — the live picture in the centre, a toolbar
@@ -57,9 +68,26 @@ class WorkloadPanel;
 // accepting node moves it (dropPod). File → Export writes the picture as
 // PNG or SVG.
 //
+// On an embedded cluster (Options::control) the window also offers the
+// presenter's tools: fault injection in the context menus (node: power,
+// partition, container runtime, kube-proxy, remove; pod: crash once or
+// crash-loop for 60 s; Service: traffic rate; master parts: stop / start)
+// and an "Add node" button; a Faults panel (ClusterControl::faults(), with
+// Heal buttons); node boxes and Service boxes showing what ClusterControl
+// reports (nodeHealth, traffic), polled about twice a second off the GUI
+// thread (model::ControlPoller); and the recovery timer, whose banner over
+// the picture says how long the cluster took to become whole again after a
+// fault. With Options::pace, a pace bar (pause / step / speed). Every
+// action reports in the status bar, and the "kubectl" button there shows
+// what kubectl would have done. F5 toggles presentation mode (full screen,
+// larger fonts, high contrast; Esc leaves); Ctrl+Shift+A applies YAML;
+// the Events tab filters by type and text; File → Reset demo cluster…
+// (Options::canReset) asks the app to start over (resetRequested).
+//
 // The window owns the client and everything it builds on it (model,
 // actions, activity tracker); it starts reading the cluster at once.
-// Options::control and Options::clock must outlive the window.
+// Options::control, Options::clock and Options::pace must outlive the
+// window.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -75,6 +103,12 @@ public:
         const Clock *clock = nullptr;
         // The identity the client acts as (its own requests are not pulsed).
         std::string identity = "kubist-gui";
+        // The cluster's pace (the GUI's SimClock); nullptr: no pace bar.
+        SimClock *pace = nullptr;
+        // Offer File → Reset demo cluster… (an embedded cluster the app
+        // can wipe and recreate); `profile` is the current timing profile.
+        bool canReset = false;
+        std::string profile = "demo";
     };
 
     MainWindow(std::unique_ptr<client::Client> client, Options options, QWidget *parent = nullptr);
@@ -113,6 +147,24 @@ public:
     // Shows `ref` in the inspector (what a click does).
     void inspect(const ItemRef &ref);
 
+    // Presentation mode: full screen, larger fonts, the high-contrast theme.
+    void setPresentationMode(bool on);
+    bool presentationMode() const { return m_presenting; }
+    // The Apply YAML dialog (made on first use, then kept), shown.
+    ApplyYamlDialog *showApplyYaml();
+    // The Events tab's filter: type "" (all), "Normal" or "Warning"; text
+    // matched against reason, object and message (case-insensitive).
+    void setEventFilter(const QString &type, const QString &text);
+    int visibleEventRows() const;
+    // The last action's kubectl equivalent ("" before any).
+    const QString &lastKubectl() const { return m_lastKubectl; }
+    // Asks the app to wipe the embedded cluster and start a fresh one with
+    // `profile` ("demo" or "realistic"); no confirmation here.
+    void requestReset(const QString &profile);
+    // Feeds the recovery timer and the pictures from the poller's latest
+    // snapshot (what each poll does; tests call it after a poll).
+    void applyControlSnapshot();
+
     model::ClusterModel &clusterModel() const { return *m_model; }
     model::ClusterActions &actions() const { return *m_actions; }
     ClusterScene &scene() const { return *m_scene; }
@@ -121,6 +173,21 @@ public:
     WorkloadPanel &workloads() const { return *m_workloads; }
     QLineEdit &searchBox() const { return *m_search; }
     const Options &options() const { return m_options; }
+    // Embedded clusters only (nullptr otherwise).
+    PaceBar *paceBar() const { return m_paceBar; }
+    model::ControlPoller *controlPoller() const { return m_poller.get(); }
+    model::FaultListModel *faultList() const { return m_faultList; }
+    FaultsPanel *faultsPanel() const { return m_faultsPanel; }
+    const model::RecoveryTimer &recoveryTimer() const { return m_recovery; }
+    RecoveryBanner &recoveryBanner() const { return *m_banner; }
+
+signals:
+    // File → Reset demo cluster… confirmed: the app should close this
+    // window, wipe the embedded cluster and start one with `profile`.
+    void resetRequested(const QString &profile);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildActions();
@@ -129,6 +196,15 @@ private:
     void applyFilterWidgets();
     void refreshNamespaces();
     void changeImage(const std::string &ns, const std::string &deployment);
+    void askTrafficRate(const std::string &ns, const std::string &service);
+    void confirmReset();
+    void showKubectl();
+    void buildControlTools();
+    void observeRecovery();
+    void refreshBanner();
+    const Clock &clusterClock() const;
+    // The poller's node health for `node` (all well when unknown).
+    cluster::ClusterControl *control() const { return m_options.control; }
     // The Deployment or ReplicaSet a scale key acts on for `ref` (a pod: its owner).
     std::optional<std::pair<std::string, std::string>> scaleTarget(const ItemRef &ref) const;
 
@@ -151,6 +227,24 @@ private:
     QSortFilterProxyModel *m_podProxy = nullptr; // child QObject
     std::shared_ptr<model::PodFilter> m_filter;  // shared with the proxy
     QString m_actionMessage; // ClusterActions::message, shown when its action finishes
+
+    // Presenter's tools (control / pace only).
+    PaceBar *m_paceBar = nullptr; // child widget
+    std::unique_ptr<model::ControlPoller> m_poller;
+    model::FaultListModel *m_faultList = nullptr; // child QObject
+    FaultsPanel *m_faultsPanel = nullptr;         // child widget
+    model::RecoveryTimer m_recovery;
+    RecoveryBanner *m_banner = nullptr;            // child of the view
+    ApplyYamlDialog *m_applyDialog = nullptr;      // child widget, made on first use
+    QSortFilterProxyModel *m_eventProxy = nullptr; // child QObject
+    QComboBox *m_eventType = nullptr;
+    QLineEdit *m_eventText = nullptr;
+    QToolButton *m_kubectlButton = nullptr;
+    QString m_lastKubectl;
+    QAction *m_presentAction = nullptr;
+    bool m_presenting = false;
+    bool m_wasDark = false;
+    QFont m_normalFont;
 };
 
 } // namespace kubist::widgets

@@ -4,6 +4,7 @@
 #include "widgets/scenetheme.h"
 
 #include <QPainter>
+#include <QStringList>
 #include <QStyleOptionGraphicsItem>
 
 #include <cmath>
@@ -45,6 +46,26 @@ void NodeItem::setCounts(const std::array<int, 8> &counts)
         m_counts = counts;
         update();
     }
+}
+
+QStringList NodeItem::faultWords(bool withPower) const
+{
+    QStringList words;
+    if (m_header.poweredOff && withPower)
+        words << QStringLiteral("powered off");
+    if (m_header.partitioned)
+        words << QStringLiteral("partitioned");
+    // A powered-off node's runtime and kube-proxy are down with it: no need to say so.
+    if (m_header.runtimeDown && !m_header.poweredOff)
+        words << QStringLiteral("runtime down");
+    if (m_header.proxyStopped && !m_header.poweredOff)
+        words << QStringLiteral("kube-proxy stopped");
+    return words;
+}
+
+QString NodeItem::faultText() const
+{
+    return faultWords(true).join(QStringLiteral(" · "));
 }
 
 int NodeItem::columns() const
@@ -113,6 +134,10 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     const SceneTheme &t = theme();
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     const QRectF r(0, 0, m_width, height());
+    if (lod < kTinyLevelOfDetail) {
+        paintTiny(painter);
+        return;
+    }
     painter->setRenderHint(QPainter::Antialiasing);
 
     QColor healthColor = m_header.health == NodeHealth::Ready      ? t.ready
@@ -124,11 +149,34 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     QPen border(m_role == Role::Lane ? t.border : healthColor, m_role == Role::Lane ? 1.2 : 2.2);
     if (m_role == Role::Lane)
         border.setStyle(Qt::DashLine);
+    if (m_header.partitioned)
+        border.setStyle(Qt::DashLine);
     if (isSelected())
         border = QPen(t.pulse, 3.5);
     painter->setPen(border);
     painter->setBrush(fill);
     painter->drawRoundedRect(r, 10, 10);
+    if (m_role == Role::Worker && (m_header.poweredOff || m_header.partitioned)) {
+        // A mark a projector shows from the back of the room: a power sign,
+        // or a cut through the line to the API server (the box's top edge).
+        painter->save();
+        painter->setPen(QPen(t.notReady, 4, Qt::SolidLine, Qt::RoundCap));
+        painter->setBrush(Qt::NoBrush);
+        const QPointF c(m_width / 2, height() / 2 + 10);
+        if (m_header.poweredOff) {
+            const qreal rad = 22;
+            painter->setOpacity(0.45);
+            painter->drawArc(QRectF(c.x() - rad, c.y() - rad, 2 * rad, 2 * rad), 120 * 16,
+                             300 * 16);
+            painter->drawLine(c + QPointF(0, -rad - 4), c + QPointF(0, -4));
+        }
+        if (m_header.partitioned) {
+            painter->setOpacity(0.8);
+            painter->drawLine(QPointF(m_width / 2 - 14, -8), QPointF(m_width / 2 + 14, 8));
+            painter->drawLine(QPointF(m_width / 2 - 4, -12), QPointF(m_width / 2 + 24, 4));
+        }
+        painter->restore();
+    }
 
     // Header: name, health word, marks.
     QFont f = painter->font();
@@ -191,8 +239,20 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         marks << QStringLiteral("%1 taint%2")
                      .arg(m_header.taints)
                      .arg(m_header.taints > 1 ? "s" : "");
-    painter->drawText(QRectF(kPadding + 4, 28, m_width / 2 - kPadding, 16),
-                      Qt::AlignLeft | Qt::AlignVCenter, marks.join(QStringLiteral(" · ")));
+    const QString faults = faultWords(false).join(QStringLiteral(" · ")); // the pill says power
+    if (!faults.isEmpty()) {
+        // Injected faults first, in the alarm colour: the audience must see them.
+        f.setBold(true);
+        painter->setFont(f);
+        painter->setPen(t.notReady);
+        painter->drawText(QRectF(kPadding + 4, 28, m_width / 2 + 30 - kPadding, 16),
+                          Qt::AlignLeft | Qt::AlignVCenter, faults.toUpper());
+        f.setBold(false);
+        painter->setFont(f);
+    } else {
+        painter->drawText(QRectF(kPadding + 4, 28, m_width / 2 - kPadding, 16),
+                          Qt::AlignLeft | Qt::AlignVCenter, marks.join(QStringLiteral(" · ")));
+    }
     if (m_header.cordoned) {
         painter->setPen(QPen(t.notReady, 3));
         painter->drawLine(QPointF(6, 4), QPointF(6, height() - 4));
@@ -211,6 +271,48 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
                  3.5));
         painter->drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
     }
+}
+
+void NodeItem::paintTiny(QPainter *painter) const
+{
+    // A few pixels wide (thousands of nodes in view): no text to read, so
+    // the box in its health colour and a bar of its pods per state —
+    // running, starting, not ready, failed, terminating — as wide as the
+    // box, in the proportions of the counts.
+    const SceneTheme &t = theme();
+    const QRectF r(0, 0, m_width, height());
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    const QColor health = m_header.health == NodeHealth::Ready      ? t.ready
+                          : m_header.health == NodeHealth::NotReady ? t.notReady
+                                                                    : t.unknown;
+    QColor fill = m_role == Role::Master ? t.masterBox : m_role == Role::Lane ? t.lane : t.box;
+    if (m_header.poweredOff)
+        fill = fill.darker(t.dark ? 130 : 115);
+    painter->fillRect(r, m_role == Role::Lane ? t.border : health);
+    painter->fillRect(r.adjusted(12, 12, -12, -12), isSelected() ? t.pulse : fill);
+    const int running = m_counts[int(PodLook::Running)];
+    const int starting = m_counts[int(PodLook::Pending)] + m_counts[int(PodLook::Unscheduled)] +
+                         m_counts[int(PodLook::ContainerCreating)];
+    const int notReady = m_counts[int(PodLook::RunningNotReady)];
+    const int failed = m_counts[int(PodLook::Failed)];
+    const int terminating = m_counts[int(PodLook::Terminating)];
+    const int total = running + starting + notReady + failed + terminating;
+    if (total == 0)
+        return;
+    const QRectF bar = r.adjusted(24, r.height() * 0.45, -24, -24);
+    qreal x = bar.left();
+    const auto segment = [&](int count, const QColor &color) {
+        if (count == 0)
+            return;
+        const qreal w = bar.width() * count / total;
+        painter->fillRect(QRectF(x, bar.top(), w, bar.height()), color);
+        x += w;
+    };
+    segment(running, t.ready);
+    segment(starting, t.subtleText);
+    segment(notReady, t.unknown);
+    segment(failed, t.failed);
+    segment(terminating, t.border);
 }
 
 void NodeItem::setDropVerdict(DropVerdict verdict, const QString &reason)

@@ -5,6 +5,7 @@
 #include "model/podstatus.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <array>
 
@@ -17,9 +18,13 @@ class PodItem;
 // or the "waiting to be scheduled" lane (type() LaneItemType). The header
 // shows the name, Ready / NotReady / Unknown (colour and word), a cordon
 // mark, the taint count and CPU / memory requested against allocatable.
+// Injected faults show as words in the pill and as marks on the box: a
+// powered-off node is dimmed with a power sign, a partitioned one has a
+// dashed outline with a cut line, a stopped runtime or kube-proxy is named.
 // Pod chips are children placed in a grid of slots below the parts
 // (slotPos()). Far away (level of detail < 0.4) the box shows counts of
-// its pods per state instead of the chips.
+// its pods per state instead of the chips (ClusterScene hides them); tiny
+// (< kTinyLevelOfDetail) a bar of those counts in the state colours.
 class NodeItem final : public SceneItem
 {
     Q_OBJECT
@@ -29,13 +34,20 @@ public:
     static constexpr qreal kHeaderHeight = 50;
     static constexpr qreal kPadding = 10;
     static constexpr qreal kGap = 6;
+    // Far away (< 0.4) the box shows its counts per state as words; tiny
+    // (< kTinyLevelOfDetail, too small to read) as a coloured bar.
+    static constexpr qreal kTinyLevelOfDetail = 0.12; // ClusterScene::kTinyZoom
 
     struct Header
     {
         model::NodeHealth health = model::NodeHealth::Unknown;
         bool cordoned = false;
         int taints = 0;
+        // What ClusterControl says is wrong with a simulated node.
         bool poweredOff = false;
+        bool partitioned = false;
+        bool runtimeDown = false;
+        bool proxyStopped = false;
         double cpuRequested = 0, cpuAllocatable = 0; // cores
         double memRequested = 0, memAllocatable = 0; // bytes
         bool present = true; // a node object exists (the master box may stand alone)
@@ -49,6 +61,9 @@ public:
     const QString &title() const { return m_title; }
     void setTitle(const QString &title);
     const Header &header() const { return m_header; }
+    // The fault words of the header pill ("powered off · partitioned"); empty
+    // when nothing is injected.
+    QString faultText() const;
     void setHeader(const Header &header);
     // Pod counts per look, for the far summary.
     void setCounts(const std::array<int, 8> &counts);
@@ -72,8 +87,12 @@ public:
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+    // The tiny drawing, in this item's coordinates (NodeSummaryLayer draws
+    // every worker box this way).
+    void paintTiny(QPainter *painter) const;
 
 private:
+    QStringList faultWords(bool withPower) const;
     DropVerdict m_dropVerdict = DropVerdict::None;
     void paintBar(QPainter *painter, const QRectF &r, const QString &label, double used,
                   double total) const;

@@ -24,9 +24,13 @@ void PodItem::setLook(PodLook look, int restarts, const QString &name, const QCo
     m_restarts = restarts;
     m_name = name;
     m_color = color;
-    setToolTip(QStringLiteral("%1 (%2)").arg(name, QString::fromLatin1(model::podLookName(look))));
     setOpacity(look == PodLook::Terminating ? 0.4 : 1.0);
     update();
+}
+
+QString PodItem::toolTipText() const
+{
+    return QStringLiteral("%1 (%2)").arg(m_name, QString::fromLatin1(model::podLookName(m_look)));
 }
 
 void PodItem::vanish()

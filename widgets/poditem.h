@@ -16,7 +16,8 @@ namespace kubist::widgets {
 // ready), striped (ContainerCreating), dashed outline (Pending /
 // unscheduled), faded (Terminating), red (Failed, CrashLoopBackOff) — and a
 // badge counts restarts. Close up it shows the pod's name; far away it
-// paints nothing (the node shows a summary instead).
+// paints nothing (the node shows a summary instead; ClusterScene hides
+// the chips then, so a frame does not even visit them).
 //
 // Animations are cosmetic and never delay the truth: the item's state and
 // parent change at once; only the drawing eases (appear: grow; move: slide
@@ -36,6 +37,9 @@ public:
 
     void setLook(model::PodLook look, int restarts, const QString &name, const QColor &color);
     model::PodLook look() const { return m_look; }
+    // "name (look)". Not stored as the item's toolTip() (a string per chip,
+    // rebuilt on every change): ClusterScene::helpEvent() asks for it.
+    QString toolTipText() const;
     int restarts() const { return m_restarts; }
     QColor color() const { return m_color; }
     // Drawn faint: the pod does not match the search.

@@ -11,7 +11,7 @@ SceneItem::SceneItem(ItemRef ref, const SceneTheme &theme, QGraphicsItem *parent
     , m_ref(std::move(ref))
     , m_theme(theme)
 {
-    setFlag(ItemSendsScenePositionChanges);
+    setFlag(ItemSendsGeometryChanges);
 }
 
 SceneItem::~SceneItem()
@@ -40,11 +40,26 @@ void SceneItem::removeEdge(EdgeItem *edge)
     m_edges.erase(std::remove(m_edges.begin(), m_edges.end(), edge), m_edges.end());
 }
 
+namespace {
+
+// Moves along the edges of `item` and of everything below it.
+void adjustEdgesBelow(QGraphicsItem *item)
+{
+    if (QGraphicsObject *object = item->toGraphicsObject())
+        if (auto *s = qobject_cast<SceneItem *>(object))
+            for (EdgeItem *e : s->edges())
+                e->adjust();
+    const QList<QGraphicsItem *> children = item->childItems();
+    for (QGraphicsItem *child : children)
+        adjustEdgesBelow(child);
+}
+
+} // namespace
+
 QVariant SceneItem::itemChange(GraphicsItemChange change, const QVariant &value)
 {
-    if (change == ItemScenePositionHasChanged)
-        for (EdgeItem *e : m_edges)
-            e->adjust();
+    if (change == ItemPositionHasChanged || change == ItemParentHasChanged)
+        adjustEdgesBelow(this);
     return QGraphicsObject::itemChange(change, value);
 }
 

@@ -22,6 +22,7 @@ enum ItemType {
     EdgeItemType,
     PulseLayerType,
     LegendItemType,
+    NodeSummaryLayerType,
 };
 
 // What an item stands for, for the inspector and context menus: the
@@ -39,8 +40,13 @@ struct ItemRef
 
 // SceneItem: the base of the picture's boxes. Knows what it stands for and
 // which edges end at it, and moves those edges along whenever its scene
-// position changes (its own move or a parent's). Items never query the
-// cluster: ClusterScene sets their state.
+// position changes (its own move, a parent's or a new parent). Items never
+// query the cluster: ClusterScene sets their state.
+//
+// Cost: an item reacts to its own moves only (ItemSendsGeometryChanges)
+// and then walks its own subtree for edges. Qt's scene-wide
+// ItemSendsScenePositionChanges is not used: with it, every move of any
+// box made Qt visit every flagged item (boxes x items per relayout).
 class SceneItem : public QGraphicsObject
 {
     Q_OBJECT

@@ -44,4 +44,25 @@ SceneTheme SceneTheme::darkTheme()
     return t;
 }
 
+SceneTheme SceneTheme::highContrast()
+{
+    SceneTheme t;
+    t.dark = true;
+    t.background = QColor(0, 0, 0);
+    t.box = QColor(18, 18, 18);
+    t.masterBox = QColor(10, 24, 56);
+    t.border = QColor(255, 255, 255);
+    t.text = QColor(255, 255, 255);
+    t.subtleText = QColor(225, 225, 225);
+    t.ready = QColor(0, 230, 90);
+    t.notReady = QColor(255, 60, 60);
+    t.unknown = QColor(255, 210, 0);
+    t.failed = QColor(255, 40, 40);
+    t.edge = QColor(200, 200, 200);
+    t.pulse = QColor(255, 180, 0);
+    t.pulseStore = QColor(80, 180, 255);
+    t.lane = QColor(50, 42, 0);
+    return t;
+}
+
 } // namespace kubist::widgets

@@ -27,6 +27,9 @@ struct SceneTheme
 
     static SceneTheme light();
     static SceneTheme darkTheme();
+    // Presentation mode: black background, white text, saturated state
+    // colours, for projectors in bright rooms.
+    static SceneTheme highContrast();
 };
 
 } // namespace kubist::widgets

@@ -24,6 +24,27 @@ void ServiceItem::setInfo(const QString &name, const QString &detail, int ready,
     update();
 }
 
+void ServiceItem::setTraffic(const Traffic &traffic)
+{
+    if (traffic == m_traffic)
+        return;
+    m_traffic = traffic;
+    update();
+}
+
+QString ServiceItem::trafficText() const
+{
+    if (!m_traffic.present)
+        return {};
+    const uint64_t total = m_traffic.succeededLastSecond + m_traffic.failedLastSecond;
+    QString s = QStringLiteral("%1 req/s").arg(total);
+    if (m_traffic.failedLastSecond > 0)
+        s += QStringLiteral(" · %1 failed/s").arg(m_traffic.failedLastSecond);
+    else if (total > 0)
+        s += QStringLiteral(" · all OK");
+    return s;
+}
+
 QPointF ServiceItem::anchor() const
 {
     return mapToScene(QPointF(0, kHeight / 2));
@@ -73,6 +94,39 @@ void ServiceItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *optio
     if (m_notReady)
         eps += QStringLiteral(", %1 not ready").arg(m_notReady);
     painter->drawText(QRectF(42, 37, kWidth - 48, 16), Qt::AlignLeft | Qt::AlignVCenter, eps);
+    if (!m_traffic.present) {
+        painter->setPen(t.subtleText);
+        painter->drawText(QRectF(10, 56, kWidth - 20, 16), Qt::AlignLeft | Qt::AlignVCenter,
+                          QStringLiteral("no traffic"));
+        return;
+    }
+    painter->setPen(m_traffic.failedLastSecond > 0 ? t.failed : t.text);
+    painter->drawText(QRectF(10, 54, kWidth - 20, 14), Qt::AlignLeft | Qt::AlignVCenter,
+                      trafficText());
+    // Sparkline: the success rate per second, the last minute.
+    const QRectF spark(10, 70, kWidth - 20, 14);
+    painter->setPen(QPen(t.border, 0.6));
+    painter->setBrush(Qt::NoBrush);
+    painter->drawRect(spark);
+    const auto &rates = m_traffic.successRates;
+    if (rates.empty())
+        return;
+    const qreal step = spark.width() / 60.0;
+    qreal x = spark.right() - step * qreal(rates.size());
+    QPolygonF line;
+    for (double r : rates) {
+        if (r >= 0) {
+            const qreal y = spark.bottom() - 1 - r * (spark.height() - 2);
+            line << QPointF(x + step / 2, y);
+            if (r < 1.0) { // failures: a red bar for the missing share
+                painter->fillRect(QRectF(x, spark.top() + 1, step, (1 - r) * (spark.height() - 2)),
+                                  t.failed);
+            }
+        }
+        x += step;
+    }
+    painter->setPen(QPen(t.ready, 1.4));
+    painter->drawPolyline(line);
 }
 
 } // namespace kubist::widgets

@@ -5,6 +5,7 @@
 #include "coordination_v1.pb.h"
 #include "core_v1.pb.h"
 #include "discovery_v1.pb.h"
+#include "kubist_v1alpha1.pb.h"
 #include "policy_v1.pb.h"
 
 #include <google/protobuf/message.h>
@@ -17,6 +18,7 @@ namespace coordination = k8s::io::api::coordination::v1;
 namespace policy = k8s::io::api::policy::v1;
 namespace autoscaling = k8s::io::api::autoscaling::v1;
 namespace discovery = k8s::io::api::discovery::v1;
+namespace kubistv1alpha1 = io::kubist::v1alpha1;
 
 namespace {
 
@@ -84,6 +86,8 @@ Scheme::Scheme()
         kind<autoscaling::Scale>("autoscaling", "Scale", "", true),
         kind<discovery::EndpointSlice, discovery::EndpointSliceList>(
             "discovery.k8s.io", "EndpointSlice", "endpointslices", true),
+        kind<kubistv1alpha1::Fault, kubistv1alpha1::FaultList>("kubist.io", "Fault", "faults",
+                                                               false),
     };
     auto at = [this](std::string_view resource) -> KindInfo & {
         for (KindInfo &k : m_kinds)
@@ -109,6 +113,10 @@ Scheme::Scheme()
                                       sub("scale", "autoscaling", "Scale", kStatusVerbs)};
     at("poddisruptionbudgets").subresources = {
         sub("status", "policy", "PodDisruptionBudget", kStatusVerbs)};
+    // Kubist's own group (served in JSON only, as custom resources are).
+    at("faults").version = "v1alpha1";
+    at("faults").subresources = {sub("status", "kubist.io", "Fault", kStatusVerbs)};
+    at("faults").subresources.back().version = "v1alpha1";
 }
 
 const Scheme &Scheme::builtin()

@@ -61,8 +61,9 @@ struct KindInfo
 class Scheme final
 {
 public:
-    // The built-in kinds (core, apps, coordination, policy, autoscaling,
-    // discovery). Lives for the whole program.
+    // The kinds Kubist serves: the built-in ones (core, apps, coordination,
+    // policy, autoscaling, discovery) and its own kubist.io/v1alpha1 Fault;
+    // lives for the whole program.
     static const Scheme &builtin();
 
     const std::vector<KindInfo> &kinds() const { return m_kinds; }

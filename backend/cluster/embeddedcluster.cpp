@@ -11,12 +11,17 @@
 #include "backend/client/objectkey.h"
 #include "backend/cluster/demomanifests.h"
 #include "backend/controllers/controllermanager/controllermanager.h"
+#include "backend/faults/faultcontroller.h"
 #include "backend/kubelet/nodesimulator.h"
+#include "backend/proxy/proxysimulator.h"
+#include "backend/proxy/trafficgenerator.h"
 #include "backend/scheduler/scheduler/scheduler.h"
 #include "backend/store/store.h"
 #include "backend/util/idletracker.h"
 #include "backend/util/log.h"
 
+#include "core_v1.pb.h"
+#include "kubist_v1alpha1.pb.h"
 #include "meta_v1.pb.h"
 
 #include <google/protobuf/message.h>
@@ -97,8 +102,12 @@ EmbeddedCluster::~EmbeddedCluster()
 {
     stop();
     std::lock_guard lock(m_mutex);
+    m_faultController.reset();
+    m_faultClient.reset();
     if (m_api && m_logSource)
         m_api->registry().setPodLogSource(nullptr);
+    if (m_api)
+        m_api->registry().setCreateAdmission("Fault", {});
     m_http.reset();
     m_handler.reset();
     m_clients.clear();
@@ -174,6 +183,26 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::open(const Options &op
         return Status(s.code(), "bootstrapping the API: " + s.message());
     c->m_logSource = std::make_unique<LogSource>(*c);
     c->m_api->registry().setPodLogSource(c->m_logSource.get());
+    // Impossible Faults are refused at the door (422), as a validating
+    // admission webhook would refuse them.
+    EmbeddedCluster *self = c.get();
+    c->m_api->registry().setCreateAdmission(
+        "Fault", [self](const google::protobuf::Message &object) -> apiserver::FieldErrors {
+            const auto &fault = static_cast<const io::kubist::v1alpha1::Fault &>(object);
+            Result<faults::FaultSpec> spec = faults::fromProto(fault.spec());
+            if (!spec)
+                return {}; // validation has reported it
+            Status s = self->check(*spec);
+            if (s || s.code() == Status::Code::Unavailable)
+                return {};
+            return {apiserver::FieldError::invalid(
+                "spec.target", apiserver::quoteValue(spec->targetKind + "/" + spec->name),
+                s.message())};
+        });
+    c->m_faultClient = c->m_api->localClient("kubist-fault-controller");
+    faults::FaultInjector &injector = *c;
+    c->m_faultController =
+        std::make_unique<faults::FaultController>(*c->m_faultClient, *c->m_clock, injector);
 
     using apiserver::ApiHandler;
     using apiserver::Role;
@@ -236,11 +265,16 @@ Status EmbeddedCluster::start()
     if (Status s = startScheduler(); !s)
         return s;
     updateMasterStaticPods();
+    m_faultController->start();
     return Status::ok();
 }
 
 void EmbeddedCluster::stop()
 {
+    // First the fault controller, without the lock: it calls into this
+    // cluster while it works.
+    if (m_faultController)
+        m_faultController->stop();
     std::lock_guard lock(m_mutex);
     if (m_stopped)
         return;
@@ -250,6 +284,9 @@ void EmbeddedCluster::stop()
     m_controllers.reset();
     if (m_logSource)
         m_logSource->setNodes(nullptr);
+    m_traffic.reset();
+    m_proxies.reset();
+    m_proxyClient.reset();
     m_nodes.reset();
     m_schedulerClient.reset();
     m_controllerClient.reset();
@@ -311,6 +348,37 @@ Status EmbeddedCluster::startNodes()
     m_nodes->start();
     m_logSource->setNodes(m_nodes.get());
     updateMasterStaticPods();
+    return startTraffic();
+}
+
+Status EmbeddedCluster::startTraffic()
+{
+    m_proxyClient = m_api->localClient("kube-proxy");
+    m_proxies = std::make_unique<proxy::ProxySimulator>(*m_proxyClient, *m_clock);
+    m_proxies->start();
+    for (const auto &[key, count] : m_faultCounts)
+        if (count > 0 && key.rfind("Node/", 0) == 0)
+            applyProxyLocked(key.substr(5, key.find('/', 6) - 5));
+
+    proxy::TrafficGenerator::Options o;
+    if (m_trafficRates.empty() && m_options.demoWorkloads && m_options.demoTrafficRate > 0)
+        m_trafficRates["default/web"] = m_options.demoTrafficRate;
+    o.rates = m_trafficRates;
+    o.enterAtStoppedProxies = true; // a stopped kube-proxy leaves its rules in place
+    kubelet::NodeSimulator *nodes = m_nodes.get();
+    // Requests enter at nodes that have power (the simulator's truth).
+    o.nodeUp = [nodes](const std::string &node) {
+        Result<kubelet::NodeFaultState> st = nodes->faultState(node);
+        return !st || st->poweredOn;
+    };
+    o.podServing = [nodes](const std::string &ns, const std::string &pod) {
+        return nodes->isPodServing(ns, pod);
+    };
+    o.requestLog = [nodes](const std::string &ns, const std::string &pod, const std::string &line) {
+        nodes->appendPodLog(ns, pod, line);
+    };
+    m_traffic = std::make_unique<proxy::TrafficGenerator>(*m_proxies, *m_clock, std::move(o));
+    m_traffic->start();
     return Status::ok();
 }
 
@@ -397,6 +465,11 @@ Status EmbeddedCluster::stopPart(Part part)
         break;
     case Part::Nodes:
         m_logSource->setNodes(nullptr);
+        if (m_traffic)
+            m_trafficRates = m_traffic->rates();
+        m_traffic.reset();
+        m_proxies.reset();
+        m_proxyClient.reset();
         m_nodes.reset();
         break;
     }
@@ -450,77 +523,373 @@ bool EmbeddedCluster::isRunning(Part part) const
     return false;
 }
 
-} // namespace kubist::cluster
-
-namespace kubist::cluster {
-
 namespace {
 
-EmbeddedCluster::Part partOf(ClusterControl::Component c)
+const char *componentName(ClusterControl::Component c)
 {
     switch (c) {
     case ClusterControl::Component::Etcd:
-        return EmbeddedCluster::Part::Etcd;
+        return "etcd";
     case ClusterControl::Component::ApiServer:
-        return EmbeddedCluster::Part::ApiServer;
+        return "apiserver";
     case ClusterControl::Component::Scheduler:
-        return EmbeddedCluster::Part::Scheduler;
+        return "scheduler";
     case ClusterControl::Component::ControllerManager:
-        return EmbeddedCluster::Part::ControllerManager;
+        return "controller-manager";
     }
-    return EmbeddedCluster::Part::Etcd;
+    return "?";
+}
+
+std::optional<EmbeddedCluster::Part> partNamed(const std::string &name)
+{
+    if (name == "etcd")
+        return EmbeddedCluster::Part::Etcd;
+    if (name == "apiserver")
+        return EmbeddedCluster::Part::ApiServer;
+    if (name == "scheduler")
+        return EmbeddedCluster::Part::Scheduler;
+    if (name == "controller-manager")
+        return EmbeddedCluster::Part::ControllerManager;
+    return std::nullopt;
+}
+
+std::string faultKey(const std::string &kind, const std::string &ns, const std::string &name,
+                     const std::string &action)
+{
+    return kind + "/" + ns + "/" + name + "/" + action;
+}
+
+faults::FaultSpec nodeFault(const std::string &node, const char *action)
+{
+    faults::FaultSpec s;
+    s.targetKind = "Node";
+    s.name = node;
+    s.action = action;
+    return s;
+}
+
+faults::FaultSpec componentFault(ClusterControl::Component c)
+{
+    faults::FaultSpec s;
+    s.targetKind = "Component";
+    s.name = componentName(c);
+    s.action = "Stop";
+    return s;
 }
 
 } // namespace
 
+// ---- ClusterControl ---------------------------------------------------------
+// Never called with m_mutex held: the fault controller calls back into
+// inject() / heal(), which take it.
+
+Result<std::string> EmbeddedCluster::injectFault(const FaultSpec &spec)
+{
+    return m_faultController->inject(spec);
+}
+
+Status EmbeddedCluster::healFault(const std::string &name)
+{
+    return m_faultController->heal(name);
+}
+
+std::vector<ClusterControl::FaultState> EmbeddedCluster::faults() const
+{
+    return m_faultController->faults();
+}
+
+// Heals every fault in force with this target and action.
+Status EmbeddedCluster::healAll(const FaultSpec &spec)
+{
+    for (int i = 0; i < 100; ++i) {
+        std::optional<std::string> name = m_faultController->activeFault(spec);
+        if (!name)
+            return {};
+        if (Status s = m_faultController->heal(*name); !s && s.code() != Status::Code::NotFound)
+            return s;
+    }
+    return {};
+}
+
 Status EmbeddedCluster::stopComponent(Component component)
 {
-    return stopPart(partOf(component));
+    Result<std::string> r = injectFault(componentFault(component));
+    if (!r && r.status().code() != Status::Code::AlreadyExists)
+        return r.status();
+    return {};
 }
 
 Status EmbeddedCluster::startComponent(Component component)
 {
-    return startPart(partOf(component));
+    if (Status s = healAll(componentFault(component)); !s)
+        return s;
+    // Stopped some other way (stopPart): start it all the same.
+    if (!isComponentRunning(component))
+        return startPart(*partNamed(componentName(component)));
+    return {};
 }
 
 bool EmbeddedCluster::isComponentRunning(Component component) const
 {
-    return isRunning(partOf(component));
+    return isRunning(*partNamed(componentName(component)));
 }
 
 Status EmbeddedCluster::powerOffNode(const std::string &node)
 {
-    return setNodePower(node, false);
+    Result<std::string> r = injectFault(nodeFault(node, "PowerOff"));
+    if (!r && r.status().code() != Status::Code::AlreadyExists)
+        return r.status();
+    return {};
 }
 
 Status EmbeddedCluster::powerOnNode(const std::string &node)
 {
-    return setNodePower(node, true);
-}
-
-Status EmbeddedCluster::setNodePower(const std::string &node, bool on)
-{
-    std::lock_guard lock(m_mutex);
-    if (!m_nodes)
-        return Status::unavailable("the node simulator is stopped");
-    const auto hosted = m_nodes->hostedNodes();
-    if (std::find(hosted.begin(), hosted.end(), node) == hosted.end())
-        return Status::notFound("node \"" + node + "\" is not simulated by this cluster");
-    if (on) {
-        m_nodes->startKubelet(node);
-        m_poweredOff.erase(node);
-    } else {
-        m_nodes->stopKubelet(node);
-        m_poweredOff.insert(node);
-    }
-    logInfo(kComponent, (on ? "powered on node " : "powered off node ") + node);
-    return Status::ok();
+    if (Status s = check(nodeFault(node, "PowerOff")); !s)
+        return s;
+    return healAll(nodeFault(node, "PowerOff"));
 }
 
 bool EmbeddedCluster::isNodePoweredOn(const std::string &node) const
 {
     std::lock_guard lock(m_mutex);
-    return m_nodes && !m_poweredOff.contains(node);
+    return m_nodes && faultCountLocked("Node", "", node, "PowerOff") == 0;
+}
+
+Result<ClusterControl::NodeHealth> EmbeddedCluster::nodeHealth(const std::string &node) const
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_nodes)
+        return Status::unavailable("the node simulator is stopped");
+    auto state = m_nodes->faultState(node);
+    if (!state)
+        return state.status();
+    NodeHealth h;
+    h.poweredOn = state->poweredOn;
+    h.partitioned = state->partitioned;
+    h.runtimeRunning = state->runtimeRunning;
+    h.proxyRunning = m_proxies && m_proxies->proxyRunning(node);
+    return h;
+}
+
+Status EmbeddedCluster::crashContainer(const std::string &ns, const std::string &pod,
+                                       const std::string &container)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_nodes)
+        return Status::unavailable("the node simulator is stopped");
+    return m_nodes->crashContainer(ns, pod, container, 1);
+}
+
+Result<std::string> EmbeddedCluster::addNode(const std::string &name)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_nodes)
+        return Status::unavailable("the node simulator is stopped");
+    kubelet::NodeConfig worker;
+    worker.name = name;
+    if (worker.name.empty()) {
+        const std::vector<std::string> hosted = m_nodes->hostedNodes();
+        for (int i = 1; worker.name.empty(); ++i) {
+            const std::string candidate = "worker-" + std::to_string(i);
+            if (std::find(hosted.begin(), hosted.end(), candidate) == hosted.end())
+                worker.name = candidate;
+        }
+    }
+    worker.labels[kubelet::NodeSimulator::kSimulatedLabel] = "true";
+    if (Status s = m_nodes->addNode(worker); !s)
+        return s;
+    logInfo(kComponent, "added node " + worker.name);
+    return worker.name;
+}
+
+Status EmbeddedCluster::removeNode(const std::string &node)
+{
+    std::unique_ptr<client::Client> admin;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_nodes)
+            return Status::unavailable("the node simulator is stopped");
+        if (Status s = m_nodes->removeNode(node); !s)
+            return s;
+        admin = m_api->localClient("kubist-gui");
+    }
+    const api::KindInfo &nodes = *api::Scheme::builtin().byResource("", "nodes");
+    Result<client::ObjectPtr> r = admin->remove(nodes, "", node);
+    if (!r && r.status().code() != Status::Code::NotFound)
+        return r.status();
+    logInfo(kComponent, "removed node " + node);
+    return {};
+}
+
+Status EmbeddedCluster::setTrafficRate(const std::string &ns, const std::string &service,
+                                       double rps)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_traffic)
+        return Status::notFound("the traffic generator is not running");
+    m_traffic->setRate(ns, service, rps);
+    return {};
+}
+
+double EmbeddedCluster::trafficRate(const std::string &ns, const std::string &service) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_traffic ? m_traffic->rate(ns, service) : 0.0;
+}
+
+namespace {
+
+ClusterControl::TrafficStats statsOf(const proxy::TrafficGenerator::Stats &s)
+{
+    return {s.succeeded, s.failed};
+}
+
+} // namespace
+
+ClusterControl::TrafficStats EmbeddedCluster::serviceTraffic(const std::string &ns,
+                                                             const std::string &service) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_traffic ? statsOf(m_traffic->serviceStats(ns, service)) : TrafficStats{};
+}
+
+ClusterControl::TrafficStats EmbeddedCluster::podTraffic(const std::string &ns,
+                                                         const std::string &pod) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_traffic ? statsOf(m_traffic->podStats(ns, pod)) : TrafficStats{};
+}
+
+std::vector<ClusterControl::TrafficStats>
+EmbeddedCluster::trafficHistory(const std::string &ns, const std::string &service) const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<TrafficStats> out;
+    if (!m_traffic || m_traffic->rate(ns, service) <= 0)
+        return out;
+    for (const proxy::TrafficGenerator::Stats &s : m_traffic->history(ns, service))
+        out.push_back(statsOf(s));
+    return out;
+}
+
+// ---- FaultInjector ----------------------------------------------------------
+
+Status EmbeddedCluster::check(const FaultSpec &spec) const
+{
+    const auto fits = [&](std::initializer_list<const char *> actions) {
+        for (const char *a : actions)
+            if (spec.action == a)
+                return Status::ok();
+        return Status::invalidArgument("a " + spec.targetKind + " fault cannot be \"" +
+                                       spec.action + "\"");
+    };
+    if (spec.targetKind == "Component") {
+        if (!partNamed(spec.name))
+            return Status::invalidArgument("no component \"" + spec.name +
+                                           "\" (want etcd, apiserver, scheduler or "
+                                           "controller-manager)");
+        return fits({"Stop"});
+    }
+    if (spec.targetKind == "Node") {
+        if (Status s = fits({"PowerOff", "Partition", "StopRuntime", "StopProxy"}); !s)
+            return s;
+        std::lock_guard lock(m_mutex);
+        if (!m_nodes)
+            return Status::unavailable("the node simulator is stopped");
+        const std::vector<std::string> hosted = m_nodes->hostedNodes();
+        if (std::find(hosted.begin(), hosted.end(), spec.name) == hosted.end())
+            return Status::invalidArgument("node \"" + spec.name +
+                                           "\" is not a node this cluster simulates");
+        return {};
+    }
+    if (spec.targetKind == "Pod") {
+        if (Status s = fits({"CrashContainer"}); !s)
+            return s;
+        if (spec.ns.empty())
+            return Status::invalidArgument("a Pod target needs a namespace");
+        std::lock_guard lock(m_mutex);
+        if (!m_nodes)
+            return Status::unavailable("the node simulator is stopped");
+        if (!m_nodes->hostsPod(spec.ns, spec.name))
+            return Status::invalidArgument("pod \"" + spec.ns + "/" + spec.name +
+                                           "\" does not run on a node this cluster simulates");
+        return {};
+    }
+    return Status::invalidArgument("no target kind \"" + spec.targetKind +
+                                   "\" (want Node, Pod or Component)");
+}
+
+Status EmbeddedCluster::inject(const FaultSpec &spec)
+{
+    return applyFault(spec, true);
+}
+
+Status EmbeddedCluster::heal(const FaultSpec &spec)
+{
+    return applyFault(spec, false);
+}
+
+int EmbeddedCluster::faultCountLocked(const std::string &kind, const std::string &ns,
+                                      const std::string &name, const std::string &action) const
+{
+    auto it = m_faultCounts.find(faultKey(kind, ns, name, action));
+    return it == m_faultCounts.end() ? 0 : it->second;
+}
+
+// A node's kube-proxy runs unless the node is off, cut off, or its proxy stopped.
+void EmbeddedCluster::applyProxyLocked(const std::string &node)
+{
+    if (!m_proxies)
+        return;
+    const bool down = faultCountLocked("Node", "", node, "PowerOff") > 0 ||
+                      faultCountLocked("Node", "", node, "Partition") > 0 ||
+                      faultCountLocked("Node", "", node, "StopProxy") > 0;
+    if (down)
+        m_proxies->stopProxy(node);
+    else
+        m_proxies->startProxy(node);
+}
+
+Status EmbeddedCluster::applyFault(const FaultSpec &spec, bool on)
+{
+    if (spec.targetKind == "Component") {
+        std::optional<Part> part = partNamed(spec.name);
+        if (!part)
+            return Status::invalidArgument("no component \"" + spec.name + "\"");
+        int count = 0;
+        {
+            std::lock_guard lock(m_mutex);
+            int &c = m_faultCounts[faultKey("Component", "", spec.name, spec.action)];
+            c = std::max(0, c + (on ? 1 : -1));
+            count = c;
+        }
+        if (on && count == 1)
+            return stopPart(*part);
+        if (!on && count == 0)
+            return startPart(*part);
+        return {};
+    }
+
+    std::lock_guard lock(m_mutex);
+    int &c = m_faultCounts[faultKey(spec.targetKind, spec.ns, spec.name, spec.action)];
+    c = std::max(0, c + (on ? 1 : -1));
+    const bool changed = on ? c == 1 : c == 0;
+    if (!changed)
+        return {};
+    if (!m_nodes)
+        return Status::unavailable("the node simulator is stopped");
+    Status s;
+    if (spec.action == "PowerOff")
+        s = on ? m_nodes->powerOff(spec.name) : m_nodes->powerOn(spec.name);
+    else if (spec.action == "Partition")
+        s = m_nodes->setPartitioned(spec.name, on);
+    else if (spec.action == "StopRuntime")
+        s = on ? m_nodes->stopRuntime(spec.name) : m_nodes->startRuntime(spec.name);
+    else if (spec.action == "CrashContainer")
+        s = m_nodes->setCrashLoop(spec.ns, spec.name, on);
+    if (spec.targetKind == "Node")
+        applyProxyLocked(spec.name);
+    return s;
 }
 
 std::vector<ClusterControl::Activity> EmbeddedCluster::takeActivity(uint64_t *dropped)

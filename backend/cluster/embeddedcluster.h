@@ -3,11 +3,13 @@
 #include "backend/cluster/clusterconfig.h"
 #include "backend/cluster/clustercontrol.h"
 #include "backend/cluster/timingprofile.h"
+#include "backend/faults/faultinjector.h"
 #include "backend/util/clock.h"
 #include "backend/util/idletracker.h"
 #include "backend/util/status.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -37,6 +39,13 @@ class ControllerManager;
 namespace kubelet {
 class NodeSimulator;
 }
+namespace proxy {
+class ProxySimulator;
+class TrafficGenerator;
+} // namespace proxy
+namespace faults {
+class FaultController;
+}
 } // namespace kubist
 
 namespace kubist::cluster {
@@ -44,7 +53,8 @@ namespace kubist::cluster {
 // EmbeddedCluster: the whole control plane of the picture in one process,
 // built and wired here and nowhere else — the store (etcd), the API server
 // with its HTTPS front (what kubectl talks to), the scheduler, the
-// controller manager and the node simulator hosting every kubelet. The
+// controller manager, the node simulator hosting every kubelet, the
+// kube-proxies with the simulated traffic, and the fault controller. The
 // parts talk to each other only through the API server (each gets its own
 // in-process Client, so the activity stream shows who said what).
 //
@@ -57,6 +67,19 @@ namespace kubist::cluster {
 // Options::demoWorkloads is false — a Deployment `web` (3 replicas of
 // nginx) with a Service `web` in namespace default.
 //
+// Faults (kubist.io/v1alpha1 Fault objects, or ClusterControl's direct
+// calls) go through the fault controller, which calls this cluster as its
+// FaultInjector; overlapping faults are counted, and an effect is lifted
+// when the last fault causing it heals. A Fault naming a node this cluster
+// does not simulate, a missing pod or an unknown component is refused with
+// 422 by the API server's create admission.
+//
+// Traffic: the traffic generator sends requests to Services through the
+// nodes' kube-proxy tables; a request succeeds only when the pod it lands
+// on really serves (NodeSimulator::isPodServing), and the pod's container
+// log gets an access line. The demo's `web` Service gets
+// Options::demoTrafficRate requests per second.
+//
 // Parts can be stopped and started one by one (demo faults): a stopped part
 // is destroyed and a started one is built afresh and rebuilds its state
 // from the API, as a restarted process would. The master's mirror pods in
@@ -67,7 +90,7 @@ namespace kubist::cluster {
 // workers); the HTTP front has its own. All functions here are
 // thread-safe (serialised by one mutex) but must not be called from a part's
 // own thread.
-class EmbeddedCluster final : public ClusterControl
+class EmbeddedCluster final : public ClusterControl, private faults::FaultInjector
 {
 public:
     struct Options
@@ -84,6 +107,8 @@ public:
         const Clock *clock = nullptr;
         // StoreOptions::powerSafe (synchronous=FULL).
         bool powerSafe = true;
+        // Requests per second to default/web (0: none).
+        double demoTrafficRate = 10;
     };
 
     enum class Part { Etcd, ApiServer, Scheduler, ControllerManager, Nodes };
@@ -119,8 +144,24 @@ public:
     // An in-process client acting as `identity` (admin rights).
     std::unique_ptr<client::Client> client(const std::string &identity);
     kubelet::NodeSimulator *nodes() { return m_nodes.get(); }
+    proxy::ProxySimulator *proxies() { return m_proxies.get(); }
+    proxy::TrafficGenerator *traffic() { return m_traffic.get(); }
 
     // ClusterControl
+    Result<std::string> injectFault(const FaultSpec &spec) override;
+    Status healFault(const std::string &name) override;
+    std::vector<FaultState> faults() const override;
+    Result<NodeHealth> nodeHealth(const std::string &node) const override;
+    Status crashContainer(const std::string &ns, const std::string &pod,
+                          const std::string &container = {}) override;
+    Result<std::string> addNode(const std::string &name = {}) override;
+    Status removeNode(const std::string &node) override;
+    Status setTrafficRate(const std::string &ns, const std::string &service, double rps) override;
+    double trafficRate(const std::string &ns, const std::string &service) const override;
+    TrafficStats serviceTraffic(const std::string &ns, const std::string &service) const override;
+    TrafficStats podTraffic(const std::string &ns, const std::string &pod) const override;
+    std::vector<TrafficStats> trafficHistory(const std::string &ns,
+                                             const std::string &service) const override;
     Status stopComponent(Component component) override;
     Status startComponent(Component component) override;
     bool isComponentRunning(Component component) const override;
@@ -137,7 +178,16 @@ private:
     Status startControllerManager();
     Status startNodes();
     void updateMasterStaticPods();
-    Status setNodePower(const std::string &node, bool on);
+    Status startTraffic();
+    // FaultInjector
+    Status check(const FaultSpec &spec) const override;
+    Status inject(const FaultSpec &spec) override;
+    Status heal(const FaultSpec &spec) override;
+    Status applyFault(const FaultSpec &spec, bool on);
+    int faultCountLocked(const std::string &kind, const std::string &ns, const std::string &name,
+                         const std::string &action) const;
+    void applyProxyLocked(const std::string &node);
+    Status healAll(const FaultSpec &spec);
 
     const Options m_options;
     const Clock *m_clock = nullptr;
@@ -161,8 +211,17 @@ private:
     std::unique_ptr<client::Client> m_controllerClient;
     std::unique_ptr<controllers::ControllerManager> m_controllers;
     std::unique_ptr<kubelet::NodeSimulator> m_nodes;
+    std::unique_ptr<client::Client> m_proxyClient;
+    std::unique_ptr<proxy::ProxySimulator> m_proxies;
+    std::unique_ptr<proxy::TrafficGenerator> m_traffic;
+    std::map<std::string, double> m_trafficRates; // kept across a restart of the nodes
+    // Faults in force by "kind/ns/name/action" (overlapping faults counted).
+    std::map<std::string, int> m_faultCounts;
     std::shared_ptr<void> m_activity; // the ActivityStream subscription of takeActivity()
-    std::set<std::string> m_poweredOff;
+    // Built in open(); started by start(), stopped by stop() before the lock
+    // is taken (it calls back into this cluster as its FaultInjector).
+    std::unique_ptr<client::Client> m_faultClient;
+    std::unique_ptr<faults::FaultController> m_faultController;
     bool m_started = false;
     bool m_stopped = false; // stop() ran: the HTTP front is down for good
 };

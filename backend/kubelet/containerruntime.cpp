@@ -120,6 +120,47 @@ std::optional<int32_t> ContainerRuntime::exitCodeOf(const std::vector<std::strin
     return static_cast<int32_t>(std::stoi(digits) & 0xff);
 }
 
+std::string ContainerRuntime::downMessage()
+{
+    return "rpc error: code = Unavailable desc = connection error: desc = \"transport: Error "
+           "while dialing: dial unix /run/containerd/containerd.sock: connect: connection "
+           "refused\"";
+}
+
+void ContainerRuntime::stop()
+{
+    const Clock::Time now = m_clock.now();
+    std::lock_guard lock(m_mutex);
+    if (!m_up)
+        return;
+    m_up = false;
+    for (auto &[id, c] : m_containers) {
+        refreshLocked(c, now);
+        if (c.info.state == State::Exited)
+            continue;
+        if (c.info.state == State::Created)
+            c.info.startedAt = now;
+        exitLocked(c, now, kUnknownExitCode, kUnknownExitReason);
+    }
+    for (auto &[name, img] : m_images) {
+        refreshImageLocked(name, img, now);
+        if (img.pull.state == ImageState::Pulling)
+            img.pull = ImagePull{};
+    }
+}
+
+void ContainerRuntime::start()
+{
+    std::lock_guard lock(m_mutex);
+    m_up = true;
+}
+
+bool ContainerRuntime::isUp() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_up;
+}
+
 void ContainerRuntime::refreshImageLocked(const std::string &image, Image &img, Clock::Time now)
 {
     if (img.pull.state != ImageState::Pulling || now < img.pull.doneAt)
@@ -138,6 +179,14 @@ ContainerRuntime::ImagePull ContainerRuntime::pullImage(const std::string &image
     const std::string name = normalizeImage(image);
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
+    if (!m_up) {
+        ImagePull failed;
+        failed.state = ImageState::Failed;
+        failed.startedAt = now;
+        failed.doneAt = now;
+        failed.error = downMessage();
+        return failed;
+    }
     Image &img = m_images[name];
     refreshImageLocked(name, img, now);
     if (img.pull.state == ImageState::Absent || img.pull.state == ImageState::Failed) {
@@ -201,6 +250,8 @@ Result<std::string> ContainerRuntime::createContainer(const ContainerConfig &con
     const std::string image = normalizeImage(config.image);
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
+    if (!m_up)
+        return Status::unavailable(downMessage());
     auto img = m_images.find(image);
     if (img != m_images.end())
         refreshImageLocked(image, img->second, now);
@@ -218,6 +269,7 @@ Result<std::string> ContainerRuntime::createContainer(const ContainerConfig &con
     c.info.state = State::Created;
     c.info.createdAt = now;
     c.exitOnStart = exitCodeOf(config.command);
+    c.crashOnStart = config.crashOnStart;
     const std::string id = c.info.id;
     m_containers.emplace(id, std::move(c));
     return id;
@@ -227,6 +279,8 @@ Status ContainerRuntime::startContainer(const std::string &id, bool immediately)
 {
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
+    if (!m_up)
+        return Status::unavailable(downMessage());
     auto it = m_containers.find(id);
     if (it == m_containers.end())
         return Status::notFound("container " + id + " not found");
@@ -247,12 +301,15 @@ void ContainerRuntime::logLocked(Container &c, Clock::Time time, std::string tex
         c.log.pop_front();
 }
 
-void ContainerRuntime::exitLocked(Container &c, Clock::Time when, int32_t exitCode)
+void ContainerRuntime::exitLocked(Container &c, Clock::Time when, int32_t exitCode,
+                                  std::string reason)
 {
     c.info.state = State::Exited;
     c.info.finishedAt = when;
     c.info.exitCode = exitCode;
-    c.info.reason = exitCode == 0 ? "Completed" : "Error";
+    if (reason.empty())
+        reason = exitCode == 0 ? "Completed" : "Error";
+    c.info.reason = std::move(reason);
     c.info.nextChange.reset();
     c.info.stopping = false;
     logLocked(c, when, "Exited with code " + std::to_string(exitCode));
@@ -267,7 +324,10 @@ void ContainerRuntime::refreshLocked(Container &c, Clock::Time now)
             c.info.startedAt = due;
             c.info.nextChange.reset();
             logLocked(c, due, "Started container " + c.info.name + " (image " + c.info.image + ")");
-            if (c.exitOnStart) {
+            if (c.crashOnStart) {
+                logLocked(c, due, "Fatal error, exiting");
+                exitLocked(c, due, *c.crashOnStart);
+            } else if (c.exitOnStart) {
                 logLocked(c, due, "Running: sh -c \"exit " + std::to_string(*c.exitOnStart) + "\"");
                 exitLocked(c, due, *c.exitOnStart);
             } else if (c.info.stopping) {
@@ -335,6 +395,20 @@ Status ContainerRuntime::crash(const std::string &id, int32_t exitCode)
     }
     logLocked(c, now, "Fatal error, exiting");
     exitLocked(c, now, exitCode);
+    return {};
+}
+
+Status ContainerRuntime::setCrashOnStart(const std::string &id, std::optional<int32_t> exitCode)
+{
+    const Clock::Time now = m_clock.now();
+    std::lock_guard lock(m_mutex);
+    auto it = m_containers.find(id);
+    if (it == m_containers.end())
+        return Status::notFound("container " + id + " not found");
+    Container &c = it->second;
+    refreshLocked(c, now);
+    if (c.info.state == State::Created)
+        c.crashOnStart = exitCode;
     return {};
 }
 

@@ -29,7 +29,11 @@ namespace kubist::kubelet {
 // Failure simulation: pulling an image whose tag is ":doesnotexist" or
 // whose name starts with "invalid/" fails once the pull time has passed.
 // A container whose command is ["sh","-c","exit N"] (or "/bin/sh") exits
-// with code N as soon as it runs; crash() makes a running container exit.
+// with code N as soon as it runs; crash() makes a running container exit;
+// setCrashOnStart() makes a container exit as soon as it runs, whatever its
+// command. stop() takes the runtime itself down (containerd stopped, or the
+// machine lost power): every container dies, nothing can be pulled,
+// created or started until start().
 //
 // Thread-safe. The clock must outlive the runtime.
 class ContainerRuntime final
@@ -73,7 +77,7 @@ public:
         Clock::Time startedAt{};  // Running / Exited
         Clock::Time finishedAt{}; // Exited
         int32_t exitCode = 0;
-        std::string reason;    // Exited: "Completed", "Error"
+        std::string reason;    // Exited: "Completed", "Error", "Unknown"
         bool stopping = false; // a stop was asked; exits at nextChange
         // When the state changes next by itself (start done, stop done).
         std::optional<Clock::Time> nextChange;
@@ -88,7 +92,18 @@ public:
         std::string image;
         std::vector<std::string> command;
         int32_t attempt = 0;
+        // Set: the container exits with this code right after it starts,
+        // whatever its command says (a crash-looping application).
+        std::optional<int32_t> crashOnStart = std::nullopt;
     };
+
+    // What containerd reports for a container whose task vanished with the
+    // runtime (a reboot, containerd stopped): exit code 255, reason "Unknown".
+    static constexpr int32_t kUnknownExitCode = 255;
+    static constexpr const char kUnknownExitReason[] = "Unknown";
+    // The error every call that needs the runtime gets while it is down
+    // (the kubelet's CRI client failing to dial containerd's socket).
+    static std::string downMessage();
 
     ContainerRuntime(const Clock &clock, std::string node);
     ContainerRuntime(const Clock &clock, std::string node, Options options);
@@ -97,6 +112,17 @@ public:
 
     const std::string &node() const { return m_node; }
     const Options &options() const { return m_options; }
+
+    // The runtime goes down: every container not exited yet exits now with
+    // kUnknownExitCode / kUnknownExitReason, pulls in progress are dropped
+    // (the image stays absent), and until start() pullImage() reports a
+    // failed pull, createContainer() / startContainer() fail with
+    // Unavailable. What is on disk stays: present images, the containers'
+    // records and logs. No effect when already down.
+    void stop();
+    // The runtime is up again (its containers stay exited).
+    void start();
+    bool isUp() const;
 
     // Starts pulling `image` unless it is present or being pulled (a failed
     // pull is retried) and returns where it stands.
@@ -119,6 +145,9 @@ public:
     Status stopContainer(const std::string &id, Clock::Duration grace, int32_t exitCode = 0);
     // A running (or starting) container exits now with `exitCode`.
     Status crash(const std::string &id, int32_t exitCode);
+    // Sets (or, nullopt, clears) the ContainerConfig::crashOnStart of a
+    // container that has not run yet; no effect on one that has.
+    Status setCrashOnStart(const std::string &id, std::optional<int32_t> exitCode);
     // Puts back a container a previous runtime of this node ran (as the
     // pod's status recorded it), so a restarted simulator carries on with
     // the same containers instead of starting them anew. Its image becomes
@@ -157,7 +186,8 @@ private:
     struct Container
     {
         ContainerInfo info;
-        std::optional<int32_t> exitOnStart;
+        std::optional<int32_t> exitOnStart;  // from the command
+        std::optional<int32_t> crashOnStart; // injected
         Clock::Time startDue{};
         int32_t stopExitCode = 0;
         std::deque<LogLine> log;
@@ -166,7 +196,7 @@ private:
     void refreshLocked(Container &c, Clock::Time now);
     void refreshImageLocked(const std::string &image, Image &img, Clock::Time now);
     void logLocked(Container &c, Clock::Time time, std::string text);
-    void exitLocked(Container &c, Clock::Time when, int32_t exitCode);
+    void exitLocked(Container &c, Clock::Time when, int32_t exitCode, std::string reason = {});
     std::string newIdLocked();
 
     // Constant after construction.
@@ -174,7 +204,8 @@ private:
     const std::string m_node;
     const Options m_options;
 
-    std::mutex m_mutex;                            // guards everything below
+    mutable std::mutex m_mutex; // guards everything below
+    bool m_up = true;
     std::map<std::string, Image> m_images;         // by normalized name
     std::map<std::string, Container> m_containers; // by id
     std::mt19937_64 m_random;

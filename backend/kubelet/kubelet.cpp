@@ -242,17 +242,23 @@ Kubelet::~Kubelet() = default;
 
 void Kubelet::start()
 {
+    std::vector<std::string> statics;
     {
         std::lock_guard lock(m_mutex);
-        if (m_running)
+        if (m_running || !m_poweredOn)
             return;
         m_running = true;
         m_needResync = true;
         m_lastLease.reset();
         m_lastStatus.reset();
         m_registrationEvents = false;
+        // Static pods need no API server (a partitioned node runs them too).
+        for (const auto &[name, sr] : m_static)
+            statics.push_back(name);
     }
     m_context.queue.add(nodeKey(nodeName()));
+    for (const std::string &name : statics)
+        m_context.queue.add(podKey(nodeName(), "kube-system", name));
 }
 
 void Kubelet::stop()
@@ -280,6 +286,199 @@ void Kubelet::scheduleLocked(const std::string &key, std::optional<Clock::Time> 
     if (!wake)
         return;
     m_context.queue.addAfter(key, std::max(*wake - now, Clock::Duration(1)));
+}
+
+std::vector<std::string> Kubelet::podKeysLocked() const
+{
+    std::vector<std::string> keys;
+    for (const auto &[k, rec] : m_pods)
+        keys.push_back(k);
+    for (const auto &[name, sr] : m_static)
+        keys.push_back(client::objectKey("kube-system", name));
+    return keys;
+}
+
+Kubelet::PodRecord *Kubelet::recordLocked(const std::string &ns, const std::string &name)
+{
+    if (auto it = m_pods.find(client::objectKey(ns, name)); it != m_pods.end())
+        return &it->second;
+    if (ns == "kube-system")
+        if (auto st = m_static.find(name); st != m_static.end())
+            return &st->second.record;
+    return nullptr;
+}
+
+// ---------------------------------------------------------------- node faults
+
+void Kubelet::powerOff()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_poweredOn)
+        return;
+    m_poweredOn = false;
+    m_running = false;
+    m_runtime.stop();
+}
+
+void Kubelet::powerOn()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_poweredOn)
+        return;
+    m_poweredOn = true;
+    ++m_boots;
+    m_runtime.start();
+    // A fresh kubelet process: it knows its pods only from the API and the
+    // runtime's records. Containers of pods gone meanwhile are removed now
+    // (their keys are no longer bound here, so no sync would see them).
+    for (const auto &[key, rec] : m_pods) {
+        auto pod = std::static_pointer_cast<const core::Pod>(m_context.pods.get(key));
+        const bool stillHere =
+            pod && pod->spec().node_name() == nodeName() && pod->metadata().uid() == rec.uid;
+        if (!stillHere) {
+            m_runtime.removePod(rec.uid);
+            m_crashLoop.erase(key);
+        }
+        if (rec.ownsIP)
+            releaseIPLocked(rec.podIP);
+    }
+    m_pods.clear();
+}
+
+bool Kubelet::isPoweredOn() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_poweredOn;
+}
+
+void Kubelet::setPartitioned(bool partitioned)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_partitioned == partitioned)
+            return;
+        m_partitioned = partitioned;
+        if (partitioned)
+            return;
+        // Healed: everything is reconciled against what the API says now.
+        m_needResync = true;
+        m_lastStatus.reset();
+    }
+    m_context.queue.add(nodeKey(nodeName()));
+}
+
+bool Kubelet::isPartitioned() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_partitioned;
+}
+
+Status Kubelet::stopRuntime()
+{
+    std::vector<std::string> keys;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_poweredOn)
+            return {};
+        m_runtime.stop();
+        keys = podKeysLocked();
+    }
+    m_context.queue.add(nodeKey(nodeName()));
+    for (const std::string &k : keys) {
+        const auto [ns, name] = client::splitObjectKey(k);
+        m_context.queue.add(podKey(nodeName(), ns, name));
+    }
+    return {};
+}
+
+Status Kubelet::startRuntime()
+{
+    std::vector<std::string> keys;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_poweredOn)
+            return Status::unavailable("node \"" + nodeName() + "\" is powered off");
+        m_runtime.start();
+        keys = podKeysLocked();
+    }
+    m_context.queue.add(nodeKey(nodeName()));
+    for (const std::string &k : keys) {
+        const auto [ns, name] = client::splitObjectKey(k);
+        m_context.queue.add(podKey(nodeName(), ns, name));
+    }
+    return {};
+}
+
+bool Kubelet::isRuntimeUp() const
+{
+    return m_runtime.isUp();
+}
+
+Status Kubelet::setCrashLoop(const std::string &ns, const std::string &pod, bool on)
+{
+    const std::string key = client::objectKey(ns, pod);
+    {
+        std::lock_guard lock(m_mutex);
+        if (ns == "kube-system" && m_static.contains(pod))
+            return Status::unsupported("static pod \"" + pod + "\" cannot crash-loop");
+        if (on)
+            m_crashLoop.insert(key);
+        else
+            m_crashLoop.erase(key);
+        if (PodRecord *rec = recordLocked(ns, pod))
+            for (std::vector<ContainerRecord> *list : {&rec->init, &rec->containers})
+                for (const ContainerRecord &cr : *list) {
+                    if (cr.currentId.empty())
+                        continue;
+                    std::optional<ContainerRuntime::ContainerInfo> info =
+                        m_runtime.container(cr.currentId);
+                    if (!info || info->state == ContainerRuntime::State::Exited)
+                        continue;
+                    if (info->state == ContainerRuntime::State::Created)
+                        (void)m_runtime.setCrashOnStart(cr.currentId, on ? std::optional<int32_t>(1)
+                                                                         : std::nullopt);
+                    else if (on)
+                        (void)m_runtime.crash(cr.currentId, 1);
+                }
+    }
+    m_context.queue.add(podKey(nodeName(), ns, pod));
+    return {};
+}
+
+bool Kubelet::isPodServing(const std::string &ns, const std::string &pod)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_poweredOn)
+        return false;
+    const PodRecord *rec = recordLocked(ns, pod);
+    if (!rec || rec->containers.empty() || rec->terminal)
+        return false;
+    for (const ContainerRecord &cr : rec->containers) {
+        if (cr.currentId.empty() || !cr.ready)
+            return false;
+        std::optional<ContainerRuntime::ContainerInfo> info = m_runtime.container(cr.currentId);
+        if (!info || info->state != ContainerRuntime::State::Running)
+            return false;
+    }
+    return true;
+}
+
+bool Kubelet::appendPodLog(const std::string &ns, const std::string &pod, const std::string &line)
+{
+    std::lock_guard lock(m_mutex);
+    const PodRecord *rec = recordLocked(ns, pod);
+    if (!rec)
+        return false;
+    for (const ContainerRecord &cr : rec->containers) {
+        if (cr.currentId.empty())
+            continue;
+        std::optional<ContainerRuntime::ContainerInfo> info = m_runtime.container(cr.currentId);
+        if (info && info->state == ContainerRuntime::State::Running) {
+            m_runtime.appendLog(cr.currentId, line);
+            return true;
+        }
+    }
+    return false;
 }
 
 // ---------------------------------------------------------------- node
@@ -341,8 +540,14 @@ core::Node Kubelet::desiredNodeLocked(const core::Node *current, Clock::Time now
                      "kubelet has no disk pressure", now);
     setNodeCondition(*st, cur, "PIDPressure", "False", "KubeletHasSufficientPID",
                      "kubelet has sufficient PID available", now);
-    setNodeCondition(*st, cur, "Ready", "True", "KubeletReady", "kubelet is posting ready status",
-                     now);
+    // Upstream's runtime state check: an unreachable runtime makes the node
+    // NotReady with the aggregated runtime errors as the message.
+    if (m_runtime.isUp())
+        setNodeCondition(*st, cur, "Ready", "True", "KubeletReady",
+                         "kubelet is posting ready status", now);
+    else
+        setNodeCondition(*st, cur, "Ready", "False", "KubeletNotReady", "container runtime is down",
+                         now);
     core::NodeAddress *ip = st->add_addresses();
     ip->set_type("InternalIP");
     ip->set_address(m_config.internalIP);
@@ -356,8 +561,7 @@ core::Node Kubelet::desiredNodeLocked(const core::Node *current, Clock::Time now
     info->set_machine_id(hex.substr(0, 32));
     info->set_system_uuid(hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
                           "-" + hex.substr(16, 4) + "-" + hex.substr(20, 12));
-    info->set_boot_id(hex.substr(32, 8) + "-" + hex.substr(40, 4) + "-" + hex.substr(44, 4) + "-" +
-                      hex.substr(48, 4) + "-" + hex.substr(52, 12));
+    info->set_boot_id(bootIdLocked());
     info->set_kernel_version("6.8.0-kubist");
     info->set_os_image("Kubist simulated Linux");
     info->set_container_runtime_version("kubist://1.0");
@@ -372,6 +576,18 @@ core::Node Kubelet::desiredNodeLocked(const core::Node *current, Clock::Time now
         ci->set_size_bytes(m_runtime.imageStatus(image).size);
     }
     return node;
+}
+
+std::string Kubelet::bootIdLocked() const
+{
+    // A new one after every power-on (upstream's boot id changes on reboot).
+    const std::string seed = m_boots == 0
+                                 ? "node/" + nodeName()
+                                 : "node/" + nodeName() + "/boot/" + std::to_string(m_boots);
+    const std::string id = ContainerRuntime::imageIdOf(seed);
+    const std::string hex = id.substr(id.find(':') + 1);
+    return hex.substr(32, 8) + "-" + hex.substr(40, 4) + "-" + hex.substr(44, 4) + "-" +
+           hex.substr(48, 4) + "-" + hex.substr(52, 12);
 }
 
 Status Kubelet::renewLease(Clock::Time now, const std::string &nodeUid)
@@ -419,7 +635,7 @@ Status Kubelet::syncNode()
     bool statusForced = false;
     {
         std::lock_guard lock(m_mutex);
-        if (!m_running)
+        if (!m_running || m_partitioned)
             return {};
         if (m_needResync) {
             m_needResync = false;
@@ -507,9 +723,23 @@ Status Kubelet::syncNode()
              {"NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"})
             m_events->record(*node, "Normal", s, "Node " + nodeName() + " status is now: " + s);
     }
-    if (!wasReady && (changed || statusForced))
-        m_events->record(*node, "Normal", "NodeReady",
-                         "Node " + nodeName() + " status is now: NodeReady");
+    bool nowReady = false;
+    for (const core::NodeCondition &c : desired.status().conditions())
+        if (c.type() == "Ready" && c.status() == "True")
+            nowReady = true;
+    if (changed || statusForced) {
+        const std::string &oldBoot = node->status().node_info().boot_id();
+        const std::string &newBoot = desired.status().node_info().boot_id();
+        if (!oldBoot.empty() && oldBoot != newBoot)
+            m_events->record(*node, "Warning", "Rebooted",
+                             "Node " + nodeName() + " has been rebooted, boot id: " + newBoot);
+        if (!wasReady && nowReady)
+            m_events->record(*node, "Normal", "NodeReady",
+                             "Node " + nodeName() + " status is now: NodeReady");
+        else if (wasReady && !nowReady)
+            m_events->record(*node, "Normal", "NodeNotReady",
+                             "Node " + nodeName() + " status is now: NodeNotReady");
+    }
 
     if (leaseDue) {
         const Status s = renewLease(now, node->metadata().uid());
@@ -593,6 +823,7 @@ void Kubelet::teardownLocked(const std::string &key)
     if (it->second.ownsIP)
         releaseIPLocked(it->second.podIP);
     m_pods.erase(it);
+    m_crashLoop.erase(key);
 }
 
 void Kubelet::restoreLocked(PodRecord &rec, const core::Pod &pod)
@@ -685,13 +916,21 @@ Status Kubelet::syncPod(const std::string &ns, const std::string &name)
     return syncRegularPod(key, pod);
 }
 
-Status Kubelet::syncRegularPod(const std::string &key, const std::shared_ptr<const core::Pod> &pod)
+Status Kubelet::syncRegularPod(const std::string &key, const std::shared_ptr<const core::Pod> &seen)
 {
     std::unique_lock lock(m_mutex);
     if (!m_running)
         return {};
     const Clock::Time now = m_clock.now();
     auto it = m_pods.find(key);
+    std::shared_ptr<const core::Pod> pod = seen;
+    if (m_partitioned) {
+        // Cut off from the API server: the pod as it was last seen (what
+        // the informer shows now could not have reached this kubelet).
+        if (it == m_pods.end() || !it->second.lastSeen)
+            return {};
+        pod = it->second.lastSeen;
+    }
     if (!pod) {
         teardownLocked(key);
         return {};
@@ -737,7 +976,10 @@ Status Kubelet::syncRegularPod(const std::string &key, const std::shared_ptr<con
         it = m_pods.emplace(key, std::move(rec)).first;
     }
     PodRecord &rec = it->second;
+    rec.lastSeen = pod;
     const core::Pod &p = *pod;
+    if (m_runtime.isUp())
+        rec.sandboxFailureReported = false;
 
     if (p.metadata().has_deletion_timestamp()) {
         if (!rec.terminating) {
@@ -834,8 +1076,11 @@ bool Kubelet::allStoppedLocked(PodRecord &rec, Clock::Time now, Plan &plan)
         for (ContainerRecord &cr : *list) {
             cr.ready = false;
             // Nothing restarts any more.
-            if (cr.waitingReason == "CrashLoopBackOff")
+            if (cr.waitingReason == "CrashLoopBackOff" ||
+                (cr.waitingReason == "ContainerCreating" && !cr.currentId.empty())) {
                 cr.waitingReason.clear();
+                cr.waitingMessage.clear();
+            }
             if (cr.currentId.empty())
                 continue;
             std::optional<ContainerRuntime::ContainerInfo> info = m_runtime.container(cr.currentId);
@@ -869,6 +1114,8 @@ void Kubelet::startInstanceLocked(PodRecord &rec, ContainerRecord &cr, const cor
     if (cr.init && !ContainerRuntime::exitCodeOf(config.command))
         config.command = {"sh", "-c", "exit 0"};
     config.attempt = cr.currentId.empty() ? cr.restartCount : cr.restartCount + 1;
+    if (rec.staticName.empty() && m_crashLoop.contains(client::objectKey(rec.ns, rec.name)))
+        config.crashOnStart = 1;
     Result<std::string> id = m_runtime.createContainer(config);
     if (!id) {
         cr.waitingReason = "CreateContainerError";
@@ -905,6 +1152,17 @@ void Kubelet::driveContainerLocked(PodRecord &rec, ContainerRecord &cr, const co
         policy = "Always";
     if (cr.init)
         policy = policy == "Never" ? "Never" : "OnFailure";
+    // The runtime is down: no sandbox, no pull, no start (startRuntime()
+    // requeues every pod). Crash-loop backoff is not charged for it.
+    auto waitForRuntime = [&] {
+        cr.pulling = false;
+        cr.waitingReason = "ContainerCreating";
+        cr.waitingMessage = "Failed to create pod sandbox: " + ContainerRuntime::downMessage();
+        if (!rec.sandboxFailureReported) {
+            rec.sandboxFailureReported = true;
+            plan.events.push_back({"Warning", "FailedCreatePodSandBox", cr.waitingMessage});
+        }
+    };
 
     std::optional<ContainerRuntime::ContainerInfo> info;
     if (!cr.currentId.empty())
@@ -934,6 +1192,10 @@ void Kubelet::driveContainerLocked(PodRecord &rec, ContainerRecord &cr, const co
             cr.waitingMessage.clear();
             return;
         }
+        if (!m_runtime.isUp()) {
+            waitForRuntime();
+            return;
+        }
         if (cr.backoff > Clock::Duration::zero() &&
             info->finishedAt - cr.backoffUpdated > 2 * m_options.crashLoopMaxBackoff)
             cr.backoff = Clock::Duration::zero();
@@ -958,6 +1220,10 @@ void Kubelet::driveContainerLocked(PodRecord &rec, ContainerRecord &cr, const co
     }
 
     // A (new) instance is needed: the image first.
+    if (!m_runtime.isUp()) {
+        waitForRuntime();
+        return;
+    }
     const std::string &image = spec.image();
     if (cr.pullBackoffUntil && now < *cr.pullBackoffUntil) {
         wakeAt(*cr.pullBackoffUntil);
@@ -1342,6 +1608,17 @@ void Kubelet::buildStatusLocked(const PodRecord &rec, const core::Pod &pod, Cloc
 Status Kubelet::execute(const std::string &key, const core::Pod *pod, Plan &plan)
 {
     const auto [ns, name] = client::splitObjectKey(key);
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_partitioned) {
+            // Nothing reaches the API server; a final DELETE is sent after
+            // the heal (its resync decides again).
+            if (plan.remove)
+                if (auto it = m_pods.find(key); it != m_pods.end())
+                    it->second.deleteSent = false;
+            return {};
+        }
+    }
     client::ObjectPtr created; // keeps `pod` alive when it points at it
     if (plan.create) {
         Result<client::ObjectPtr> r = m_client->create(podKind(), ns, *plan.create);
@@ -1384,26 +1661,37 @@ Status Kubelet::crashContainer(const std::string &ns, const std::string &pod,
                                const std::string &container, int32_t exitCode)
 {
     std::string id;
+    std::vector<std::string> all; // container.empty(): every instance
     {
         std::lock_guard lock(m_mutex);
-        auto it = m_pods.find(client::objectKey(ns, pod));
-        const PodRecord *rec = it != m_pods.end() ? &it->second : nullptr;
-        if (!rec && ns == "kube-system") {
-            for (const auto &[name, sr] : m_static)
-                if (name == pod)
-                    rec = &sr.record;
-        }
+        const PodRecord *rec = recordLocked(ns, pod);
         if (!rec)
             return Status::notFound("pods \"" + pod + "\" not found on node " + nodeName());
         for (const std::vector<ContainerRecord> *list : {&rec->init, &rec->containers})
-            for (const ContainerRecord &cr : *list)
+            for (const ContainerRecord &cr : *list) {
                 if (cr.name == container)
                     id = cr.currentId;
-        if (id.empty())
+                if (container.empty() && !cr.currentId.empty())
+                    all.push_back(cr.currentId);
+            }
+        if (id.empty() && !container.empty())
             return Status::notFound("container \"" + container + "\" of pod \"" + pod +
                                     "\" is not running");
     }
-    const Status s = m_runtime.crash(id, exitCode);
+    Status s;
+    if (container.empty()) {
+        int crashed = 0;
+        for (const std::string &each : all) {
+            std::optional<ContainerRuntime::ContainerInfo> info = m_runtime.container(each);
+            if (info && info->state != ContainerRuntime::State::Exited &&
+                m_runtime.crash(each, exitCode))
+                ++crashed;
+        }
+        if (crashed == 0)
+            s = Status::invalid("pod \"" + pod + "\" has no running container");
+    } else {
+        s = m_runtime.crash(id, exitCode);
+    }
     if (s)
         m_context.queue.add(podKey(nodeName(), ns, pod));
     return s;
@@ -1623,7 +1911,13 @@ Status Kubelet::syncMirrorPod(const std::string &key, StaticRecord &sr,
     core::Container spec;
     spec.set_name(sr.pod.name);
     spec.set_image(sr.pod.image);
-    if (sr.pod.running) {
+    const bool waitForRuntime = sr.pod.running &&
+                                (!info || info->state == ContainerRuntime::State::Exited) &&
+                                !m_runtime.isUp();
+    if (waitForRuntime) {
+        cr.ready = false;
+        cr.started = false;
+    } else if (sr.pod.running) {
         if (!info || info->state == ContainerRuntime::State::Exited) {
             m_runtime.preloadImage(sr.pod.image);
             startInstanceLocked(sr.record, cr, spec, plan, true);
@@ -1645,7 +1939,13 @@ Status Kubelet::syncMirrorPod(const std::string &key, StaticRecord &sr,
         m_runtime.stopContainer(cr.currentId, Clock::Duration::zero(), 0);
         cr.ready = false;
     }
-    cr.waitingReason.clear();
+    if (waitForRuntime) {
+        cr.waitingReason = "ContainerCreating";
+        cr.waitingMessage = "Failed to create pod sandbox: " + ContainerRuntime::downMessage();
+    } else {
+        cr.waitingReason.clear();
+        cr.waitingMessage.clear();
+    }
 
     const std::shared_ptr<const core::Node> node = currentNode();
     if (!pod) {

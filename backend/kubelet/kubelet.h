@@ -132,7 +132,8 @@ public:
 
     // A running kubelet registers, posts status, renews its lease and runs
     // its pods; a stopped one does nothing at all (its containers stay as
-    // they are). start() reconciles every pod bound to the node.
+    // they are). start() reconciles every pod bound to the node; it does
+    // nothing while the node is powered off.
     void start();
     void stop();
     bool isRunning() const;
@@ -143,7 +144,48 @@ public:
     Status syncNode();
     Status syncPod(const std::string &ns, const std::string &name);
 
-    // Failure injection: the pod's running container exits with exitCode.
+    // Node faults. Power off: the kubelet stops and its runtime goes down
+    // (every container dies at once, as on a power loss). Power on: the
+    // runtime comes up and the kubelet forgets everything it knew about its
+    // pods (a fresh process after a reboot: it rebuilds its view from the
+    // pods' API status and the runtime, so containers that died restart with
+    // restartCount + 1); the node's boot id changes. The caller starts the
+    // kubelet afterwards (start()).
+    void powerOff();
+    void powerOn();
+    bool isPoweredOn() const;
+    // A partitioned kubelet cannot reach the API server: it makes no API
+    // call at all (no lease, no node or pod status, no final delete, no
+    // event) and keeps running its pods as it last saw them (it acts on no
+    // pod change it could not have seen; pods it never saw do not start),
+    // so their containers keep running. Healing reconciles everything.
+    void setPartitioned(bool partitioned);
+    bool isPartitioned() const;
+    // The container runtime (containerd) stops while the kubelet runs: every
+    // container exits (ContainerRuntime::stop()), nothing can be pulled or
+    // started (containers wait in ContainerCreating with the sandbox error),
+    // and the Node's Ready condition turns False (KubeletNotReady, "container
+    // runtime is down"). Starting it again restarts containers per their
+    // restartPolicy and makes the Node Ready again. stopRuntime() while
+    // powered off is a no-op; startRuntime() then fails with Unavailable.
+    Status stopRuntime();
+    Status startRuntime();
+    bool isRuntimeUp() const;
+    // While on, every container of the pod exits with code 1 (reason Error)
+    // right after it starts (running ones crash now), so restartPolicy and
+    // the CrashLoopBackOff backoff apply; off: the next start stays up. The
+    // setting belongs to the pod's name and ends when the pod leaves the node.
+    Status setCrashLoop(const std::string &ns, const std::string &pod, bool on);
+    // The truth, not the API's view: the node is powered on with its
+    // runtime up and every regular container of the pod runs and is ready
+    // by the kubelet's own probe state. Cheap: no API call, short locks.
+    bool isPodServing(const std::string &ns, const std::string &pod);
+    // Appends `line` to the log of the pod's first running container
+    // (timestamped with the clock); false (dropped) when none runs.
+    bool appendPodLog(const std::string &ns, const std::string &pod, const std::string &line);
+
+    // Failure injection: the pod's running container exits with exitCode
+    // (an empty name: every running container of the pod).
     Status crashContainer(const std::string &ns, const std::string &pod,
                           const std::string &container, int32_t exitCode);
     // Makes the simulated probe of `kind` pass (true, the default) or fail.
@@ -219,6 +261,9 @@ private:
         bool terminal = false;
         bool deadlineExceeded = false; // spec.activeDeadlineSeconds passed
         std::string staticName;        // a static pod's record
+        // The pod as last seen through the API (a partitioned kubelet's view).
+        std::shared_ptr<const k8s::io::api::core::v1::Pod> lastSeen;
+        bool sandboxFailureReported = false; // FailedCreatePodSandBox sent (runtime down)
     };
     struct StaticRecord
     {
@@ -291,6 +336,11 @@ private:
     std::unique_ptr<k8s::io::api::core::v1::Pod> mirrorPodLocked(const StaticRecord &sr,
                                                                  const std::string &nodeUid) const;
     void scheduleLocked(const std::string &key, std::optional<Clock::Time> wake, Clock::Time now);
+    // The work queue keys of every pod this kubelet knows or runs.
+    std::vector<std::string> podKeysLocked() const;
+    // The record of a pod: a regular pod's or a static pod's (by mirror name).
+    PodRecord *recordLocked(const std::string &ns, const std::string &name);
+    std::string bootIdLocked() const;
 
     // Constant after construction.
     const NodeConfig m_config;
@@ -303,6 +353,10 @@ private:
 
     mutable std::mutex m_mutex; // guards everything below
     bool m_running = false;
+    bool m_poweredOn = true;
+    bool m_partitioned = false;
+    uint32_t m_boots = 0;              // power-ons so far (the boot id)
+    std::set<std::string> m_crashLoop; // "ns/name" of crash-looping pods
     bool m_needResync = false;
     bool m_registered = false;
     bool m_registrationEvents = false;

@@ -139,6 +139,16 @@ std::shared_ptr<Kubelet> NodeSimulator::kubeletOfPod(const std::string &ns,
     return kubeletFor(pod.spec().node_name());
 }
 
+std::vector<std::shared_ptr<Kubelet>> NodeSimulator::kubelets() const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<std::shared_ptr<Kubelet>> out;
+    out.reserve(m_kubelets.size());
+    for (const auto &[name, k] : m_kubelets)
+        out.push_back(k);
+    return out;
+}
+
 Status NodeSimulator::addNode(NodeConfig config)
 {
     std::lock_guard lock(m_mutex);
@@ -215,8 +225,118 @@ Status NodeSimulator::startKubelet(const std::string &name)
         if (!m_started || m_stopped)
             return Status::unavailable("the node simulator is not running");
     }
+    if (!k->isPoweredOn())
+        return Status::unavailable("node \"" + name + "\" is powered off");
     k->start();
     return {};
+}
+
+Status NodeSimulator::powerOff(const std::string &node)
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(node);
+    if (!k)
+        return Status::notFound("node \"" + node + "\" is not hosted");
+    if (k->isPoweredOn())
+        logInfo("node-simulator", "node " + node + " loses power");
+    k->powerOff();
+    return {};
+}
+
+Status NodeSimulator::powerOn(const std::string &node)
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(node);
+    if (!k)
+        return Status::notFound("node \"" + node + "\" is not hosted");
+    if (k->isPoweredOn())
+        return {};
+    logInfo("node-simulator", "node " + node + " powers on");
+    k->powerOn();
+    bool running = false;
+    {
+        std::lock_guard lock(m_mutex);
+        running = m_started && !m_stopped;
+    }
+    if (running)
+        k->start();
+    return {};
+}
+
+Status NodeSimulator::setPartitioned(const std::string &node, bool partitioned)
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(node);
+    if (!k)
+        return Status::notFound("node \"" + node + "\" is not hosted");
+    if (k->isPartitioned() != partitioned)
+        logInfo("node-simulator", "node " + node +
+                                      (partitioned ? " is cut off from the API server"
+                                                   : " reaches the API server again"));
+    k->setPartitioned(partitioned);
+    return {};
+}
+
+Status NodeSimulator::stopRuntime(const std::string &node)
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(node);
+    if (!k)
+        return Status::notFound("node \"" + node + "\" is not hosted");
+    return k->stopRuntime();
+}
+
+Status NodeSimulator::startRuntime(const std::string &node)
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(node);
+    if (!k)
+        return Status::notFound("node \"" + node + "\" is not hosted");
+    return k->startRuntime();
+}
+
+Result<NodeFaultState> NodeSimulator::faultState(const std::string &node) const
+{
+    std::shared_ptr<Kubelet> k = kubeletFor(node);
+    if (!k)
+        return Status::notFound("node \"" + node + "\" is not hosted");
+    NodeFaultState state;
+    state.poweredOn = k->isPoweredOn();
+    state.partitioned = k->isPartitioned();
+    state.runtimeRunning = k->isRuntimeUp();
+    return state;
+}
+
+Status NodeSimulator::setCrashLoop(const std::string &ns, const std::string &pod, bool on)
+{
+    std::shared_ptr<Kubelet> k = kubeletOfPod(ns, pod);
+    if (!k)
+        return Status::notFound("pods \"" + pod + "\" not found on a simulated node");
+    return k->setCrashLoop(ns, pod, on);
+}
+
+bool NodeSimulator::isPodServing(const std::string &ns, const std::string &pod) const
+{
+    if (std::shared_ptr<Kubelet> k = kubeletOfPod(ns, pod))
+        return k->isPodServing(ns, pod);
+    // Gone from the API (deleted while its node was partitioned, say): a
+    // kubelet may still run it.
+    for (const std::shared_ptr<Kubelet> &k : kubelets())
+        if (k->isPodServing(ns, pod))
+            return true;
+    return false;
+}
+
+bool NodeSimulator::hostsPod(const std::string &ns, const std::string &pod) const
+{
+    return kubeletOfPod(ns, pod) != nullptr;
+}
+
+void NodeSimulator::appendPodLog(const std::string &ns, const std::string &pod,
+                                 const std::string &line)
+{
+    if (std::shared_ptr<Kubelet> k = kubeletOfPod(ns, pod)) {
+        k->appendPodLog(ns, pod, line);
+        return;
+    }
+    for (const std::shared_ptr<Kubelet> &k : kubelets())
+        if (k->appendPodLog(ns, pod, line))
+            return;
 }
 
 Status NodeSimulator::stopKubelet(const std::string &name)

@@ -4,10 +4,14 @@
 // directory and HOME, for end-to-end tests with real clients.
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 struct CommandResult
 {
@@ -100,6 +104,13 @@ public:
         return r;
     }
 
+    // `kubectl <args> -o json`, parsed (an empty object on failure).
+    QJsonObject kubectlJson(const QStringList &args)
+    {
+        const CommandResult r = kubectl(args + QStringList{"-o", "json"});
+        return QJsonDocument::fromJson(r.out.toUtf8()).object();
+    }
+
     QString dataDir() const { return m_dir.path() + QStringLiteral("/data"); }
     QString home() const { return m_dir.path() + QStringLiteral("/home"); }
     QString kubeconfig() const { return m_kubeconfig; }
@@ -114,3 +125,23 @@ private:
     QString m_viewerKubeconfig;
     QString m_output;
 };
+
+inline QString describeFailure(const CommandResult &r)
+{
+    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
+}
+
+#define KUBECTL_OK(result) QVERIFY2((result).exitCode == 0, qPrintable(describeFailure(result)))
+
+// Polls (real time, bounded) until `done` holds.
+template<class F> bool eventually(F done, int timeoutMs = 60000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        if (done())
+            return true;
+        QThread::msleep(250);
+    }
+    return done();
+}

@@ -54,14 +54,7 @@ spec:
 // so pods stay Pending) and no demo workloads in the way.
 const QStringList kApiOnly{"--nodes", "0", "--no-demo-workloads"};
 
-QString describeFailure(const CommandResult &r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
-}
-
 } // namespace
-
-#define KUBECTL_OK(result) QVERIFY2((result).exitCode == 0, qPrintable(describeFailure(result)))
 
 class TestKubectl : public QObject
 {

@@ -55,14 +55,7 @@ spec:
     targetPort: http
 )";
 
-QString describeFailure(const CommandResult &r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
-}
-
 } // namespace
-
-#define KUBECTL_OK(result) QVERIFY2((result).exitCode == 0, qPrintable(describeFailure(result)))
 
 class TestKubectlCluster : public QObject
 {
@@ -70,24 +63,7 @@ class TestKubectlCluster : public QObject
 
     KubistTestServer m_server;
 
-    QJsonObject getJson(const QStringList &args)
-    {
-        const CommandResult r = m_server.kubectl(args + QStringList{"-o", "json"});
-        return QJsonDocument::fromJson(r.out.toUtf8()).object();
-    }
-
-    // Polls (real time, bounded) until `done` holds.
-    template<class F> bool eventually(F done, int timeoutMs = 60000)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs) {
-            if (done())
-                return true;
-            QThread::msleep(250);
-        }
-        return done();
-    }
+    QJsonObject getJson(const QStringList &args) { return m_server.kubectlJson(args); }
 
     // "node name" of every pod matching the selector in the namespace.
     QStringList podNodes(const QString &ns, const QString &selector)
@@ -96,6 +72,23 @@ class TestKubectlCluster : public QObject
         QStringList nodes;
         for (const QJsonValue &item : list.value("items").toArray())
             nodes << item.toObject().value("spec").toObject().value("nodeName").toString();
+        return nodes;
+    }
+
+    // The nodes of the Ready, not terminating web pods.
+    QStringList readyWebPods()
+    {
+        const QJsonObject list = getJson({"get", "pods", "-l", "app=web"});
+        QStringList nodes;
+        for (const QJsonValue &v : list.value("items").toArray()) {
+            const QJsonObject pod = v.toObject();
+            if (pod.value("metadata").toObject().contains("deletionTimestamp"))
+                continue;
+            for (const QJsonValue &c : pod.value("status").toObject().value("conditions").toArray())
+                if (c.toObject().value("type").toString() == "Ready" &&
+                    c.toObject().value("status").toString() == "True")
+                    nodes << pod.value("spec").toObject().value("nodeName").toString();
+        }
         return nodes;
     }
 
@@ -268,6 +261,77 @@ private slots:
         KUBECTL_OK(m_server.kubectl({"rollout", "status", "deployment/web", "--timeout=60s"}, {},
                                     false, 70000));
         KUBECTL_OK(m_server.kubectl({"uncordon", node}));
+    }
+
+    void faultPowersOffANodeAndWebRecovers()
+    {
+        // The Fault kind is discoverable like a built-in one.
+        const CommandResult resources =
+            m_server.kubectl({"api-resources", "--api-group=kubist.io"});
+        KUBECTL_OK(resources);
+        QVERIFY2(resources.out.contains("faults") && resources.out.contains("kubist.io/v1alpha1"),
+                 qPrintable(resources.out));
+        // Power off a node that runs a web pod.
+        QVERIFY(eventually([&] { return readyWebPods().size() == 3; }));
+        const QString node = readyWebPods().value(0);
+        QVERIFY(node.startsWith("worker-"));
+        const QByteArray fault = "apiVersion: kubist.io/v1alpha1\n"
+                                 "kind: Fault\n"
+                                 "metadata:\n"
+                                 "  name: power-cut\n"
+                                 "spec:\n"
+                                 "  target:\n"
+                                 "    kind: Node\n"
+                                 "    name: " +
+                                 node.toUtf8() +
+                                 "\n"
+                                 "  action: PowerOff\n";
+        QElapsedTimer recovery;
+        recovery.start();
+        KUBECTL_OK(m_server.kubectl({"apply", "-f", "-"}, fault));
+        QVERIFY(eventually(
+            [&] {
+                return m_server.kubectl({"get", "faults"}).out.contains("Active");
+            },
+            10000));
+        const CommandResult listed = m_server.kubectl({"get", "faults"});
+        QVERIFY2(listed.out.contains("Node/" + node) && listed.out.contains("PowerOff"),
+                 qPrintable(listed.out));
+        // All three web pods Ready elsewhere within the demo profile's time.
+        QVERIFY(eventually(
+            [&] {
+                const QStringList nodes = readyWebPods();
+                return nodes.size() == 3 && !nodes.contains(node);
+            },
+            45000));
+        qInfo("web whole again %.1f s after the power cut", recovery.elapsed() / 1000.0);
+        QVERIFY2(recovery.elapsed() < 35000, qPrintable(QString::number(recovery.elapsed())));
+        // The traffic generator's requests show in the pods' logs.
+        QVERIFY(eventually(
+            [&] {
+                return m_server.kubectl({"logs", "deployment/web"}).out.contains("GET / HTTP/1.1");
+            },
+            20000));
+        QVERIFY(m_server.kubectl({"get", "events", "-A"}).out.contains("FaultInjected"));
+        // Deleting the Fault powers the node back on.
+        KUBECTL_OK(m_server.kubectl({"delete", "fault", "power-cut"}));
+        QVERIFY(eventually(
+            [&] {
+                const QJsonObject n = getJson({"get", "node", node});
+                for (const QJsonValue &c :
+                     n.value("status").toObject().value("conditions").toArray())
+                    if (c.toObject().value("type").toString() == "Ready")
+                        return c.toObject().value("status").toString() == "True";
+                return false;
+            },
+            30000));
+        // A Fault on a node that does not exist is refused.
+        const CommandResult bad = m_server.kubectl(
+            {"apply", "-f", "-"},
+            "apiVersion: kubist.io/v1alpha1\nkind: Fault\nmetadata:\n  name: nowhere\n"
+            "spec:\n  target:\n    kind: Node\n    name: nope\n  action: PowerOff\n");
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("is not a node this cluster simulates"), qPrintable(bad.err));
     }
 
     void deleteNamespaceCascades()

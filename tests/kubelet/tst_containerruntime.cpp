@@ -1,6 +1,7 @@
 // ContainerRuntime: image names, pull timing and failures, the container
-// lifecycle on a FakeClock, crashes, stops with a grace period, and the
-// bounded per-container log.
+// lifecycle on a FakeClock, crashes, stops with a grace period, the
+// bounded per-container log, the runtime going down and coming back, and
+// containers that crash right after they start.
 
 #include "backend/kubelet/containerruntime.h"
 
@@ -185,6 +186,88 @@ private slots:
         QVERIFY(!rt.crash(id, 2)); // not running any more
         QCOMPARE(rt.removePod("uid-1"), 1);
         QVERIFY(!rt.container(id));
+    }
+
+    void stoppedRuntimeKillsEverything_data()
+    {
+        QTest::addColumn<int>("startedForMs"); // how long before the stop it was started
+        QTest::addColumn<bool>("wasRunning");
+        QTest::newRow("a running container") << 1000 << true;
+        QTest::newRow("a container still starting") << 100 << false;
+    }
+    void stoppedRuntimeKillsEverything()
+    {
+        QFETCH(int, startedForMs);
+        QFETCH(bool, wasRunning);
+        FakeClock clock;
+        ContainerRuntime rt(clock, "node-1");
+        rt.preloadImage("nginx");
+        const std::string id = *rt.createContainer(config("web", "nginx"));
+        QVERIFY(rt.startContainer(id));
+        clock.advance(std::chrono::milliseconds(startedForMs));
+        QCOMPARE(rt.container(id)->state == ContainerRuntime::State::Running, wasRunning);
+        rt.pullImage("redis:7"); // in progress when the runtime stops
+        QVERIFY(rt.isUp());
+
+        rt.stop();
+        QVERIFY(!rt.isUp());
+        ContainerRuntime::ContainerInfo info = *rt.container(id);
+        QCOMPARE(info.state, ContainerRuntime::State::Exited);
+        QCOMPARE(info.exitCode, 255);
+        QCOMPARE(info.reason, std::string("Unknown"));
+        QCOMPARE(info.finishedAt, clock.now());
+        QVERIFY(!info.nextChange);
+        // Nothing can be pulled, created or started while it is down.
+        QCOMPARE(rt.imageStatus("redis:7").state, ContainerRuntime::ImageState::Absent);
+        ContainerRuntime::ImagePull pull = rt.pullImage("redis:7");
+        QCOMPARE(pull.state, ContainerRuntime::ImageState::Failed);
+        QCOMPARE(pull.error, ContainerRuntime::downMessage());
+        Result<std::string> created = rt.createContainer(config("web", "nginx"));
+        QCOMPARE(created.status().code(), Status::Code::Unavailable);
+        QCOMPARE(rt.startContainer(id).code(), Status::Code::Unavailable);
+        clock.advance(10s);
+        QCOMPARE(rt.imageStatus("redis:7").state, ContainerRuntime::ImageState::Absent);
+
+        // Back up: images on disk are still there, the old container stays exited.
+        rt.start();
+        QVERIFY(rt.isUp());
+        QCOMPARE(rt.images(), std::vector<std::string>{"docker.io/library/nginx:latest"});
+        QCOMPARE(rt.container(id)->state, ContainerRuntime::State::Exited);
+        const std::string again = *rt.createContainer(config("web", "nginx"));
+        QVERIFY(rt.startContainer(again, true));
+        QCOMPARE(rt.container(again)->state, ContainerRuntime::State::Running);
+        QCOMPARE(rt.pullImage("redis:7").state, ContainerRuntime::ImageState::Pulling);
+    }
+
+    void crashOnStartEndsTheContainerAsItStarts_data()
+    {
+        QTest::addColumn<bool>("clearedBeforeStart");
+        QTest::newRow("crashes right after it starts") << false;
+        QTest::newRow("cleared before the start: runs") << true;
+    }
+    void crashOnStartEndsTheContainerAsItStarts()
+    {
+        QFETCH(bool, clearedBeforeStart);
+        FakeClock clock;
+        ContainerRuntime rt(clock, "node-1");
+        rt.preloadImage("nginx");
+        ContainerRuntime::ContainerConfig c = config("web", "nginx");
+        c.crashOnStart = 1;
+        const std::string id = *rt.createContainer(c);
+        QVERIFY(rt.startContainer(id));
+        if (clearedBeforeStart)
+            QVERIFY(rt.setCrashOnStart(id, std::nullopt));
+        clock.advance(500ms);
+        ContainerRuntime::ContainerInfo info = *rt.container(id);
+        if (clearedBeforeStart) {
+            QCOMPARE(info.state, ContainerRuntime::State::Running);
+            return;
+        }
+        QCOMPARE(info.state, ContainerRuntime::State::Exited);
+        QCOMPARE(info.exitCode, 1);
+        QCOMPARE(info.reason, std::string("Error"));
+        QCOMPARE(info.startedAt, info.finishedAt);
+        QCOMPARE(rt.logs(id)->back().text, std::string("Exited with code 1"));
     }
 
     void logIsBounded()

@@ -7,6 +7,7 @@
 
 #include "backend/kubelet/nodesimulator.h"
 
+#include "tests/kubelet/kubelettestutil.h"
 #include "tests/testing/testcluster.h"
 
 #include "coordination_v1.pb.h"
@@ -21,6 +22,10 @@ using namespace kubist;
 using namespace kubist::kubelet;
 using namespace std::chrono_literals;
 namespace core = k8s::io::api::core::v1;
+using testing::condition;
+using testing::isReady;
+using testing::lines;
+using testing::timeOf;
 namespace coord = k8s::io::api::coordination::v1;
 
 namespace {
@@ -30,16 +35,6 @@ std::string inQuotes(const std::string &text)
 {
     const std::string q(1, char(34));
     return q + text + q;
-}
-
-std::string lines(std::initializer_list<std::string> parts)
-{
-    std::string out;
-    for (const std::string &p : parts) {
-        out += p;
-        out.push_back('\n');
-    }
-    return out;
 }
 
 struct PodSpec
@@ -87,38 +82,11 @@ std::string podYaml(const PodSpec &s)
     return y;
 }
 
-const core::PodCondition *condition(const core::Pod &pod, const std::string &type)
-{
-    for (const core::PodCondition &c : pod.status().conditions())
-        if (c.type() == type)
-            return &c;
-    return nullptr;
-}
-
-const core::NodeCondition *condition(const core::Node &node, const std::string &type)
-{
-    for (const core::NodeCondition &c : node.status().conditions())
-        if (c.type() == type)
-            return &c;
-    return nullptr;
-}
-
-bool isReady(const core::Pod &pod)
-{
-    const core::PodCondition *c = condition(pod, "Ready");
-    return c && c->status() == "True";
-}
-
 std::string waitingReason(const core::Pod &pod, int i = 0)
 {
     if (pod.status().container_statuses_size() <= i)
         return {};
     return pod.status().container_statuses(i).state().waiting().reason();
-}
-
-Clock::Time timeOf(const k8s::io::apimachinery::pkg::apis::meta::v1::MicroTime &t)
-{
-    return Clock::Time(std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos()));
 }
 
 struct Fixture

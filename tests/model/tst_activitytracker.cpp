@@ -23,6 +23,28 @@ public:
     Status powerOffNode(const std::string &) override { return {}; }
     Status powerOnNode(const std::string &) override { return {}; }
     bool isNodePoweredOn(const std::string &) const override { return true; }
+    Result<std::string> injectFault(const FaultSpec &) override { return std::string("f"); }
+    Status healFault(const std::string &) override { return {}; }
+    std::vector<FaultState> faults() const override { return {}; }
+    Result<NodeHealth> nodeHealth(const std::string &) const override { return NodeHealth{}; }
+    Status crashContainer(const std::string &, const std::string &, const std::string &) override
+    {
+        return {};
+    }
+    Result<std::string> addNode(const std::string &) override { return std::string("worker-9"); }
+    Status removeNode(const std::string &) override { return {}; }
+    Status setTrafficRate(const std::string &, const std::string &, double) override { return {}; }
+    double trafficRate(const std::string &, const std::string &) const override { return 0; }
+    TrafficStats serviceTraffic(const std::string &, const std::string &) const override
+    {
+        return {};
+    }
+    TrafficStats podTraffic(const std::string &, const std::string &) const override { return {}; }
+    std::vector<TrafficStats> trafficHistory(const std::string &,
+                                             const std::string &) const override
+    {
+        return {};
+    }
     std::vector<Activity> takeActivity(uint64_t *dropped) override
     {
         if (dropped)

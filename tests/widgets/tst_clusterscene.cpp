@@ -18,6 +18,7 @@
 #include "model/activitytracker.h"
 #include "model/clustermodel.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace kubist;
@@ -88,6 +89,86 @@ class TestClusterScene : public QObject
     Q_OBJECT
 
 private slots:
+    void levelOfDetailHidesWhatDrawsNothing_data()
+    {
+        QTest::addColumn<int>("detail");
+        QTest::addColumn<bool>("chips");
+        QTest::addColumn<bool>("lines");
+        QTest::newRow("close up: chips, parts and lines")
+            << int(ClusterScene::Detail::Near) << true << true;
+        QTest::newRow("far away: summaries and lines, no chips")
+            << int(ClusterScene::Detail::Far) << false << true;
+        QTest::newRow("tiny: count bars only") << int(ClusterScene::Detail::Tiny) << false << false;
+    }
+    void levelOfDetailHidesWhatDrawsNothing()
+    {
+        QFETCH(int, detail);
+        QFETCH(bool, chips);
+        QFETCH(bool, lines);
+        Fixture f;
+        createDemoTopology(f.cluster);
+        QVERIFY(f.start());
+        ClusterScene &s = *f.scene;
+        s.setDetail(ClusterScene::Detail(detail));
+        QCOMPARE(int(s.detail()), detail);
+        QCOMPARE(s.podItem("default/web-5d4f8-a")->isVisible(), chips);
+        PartItem *kubelet = s.nodePart("worker-2", model::Subject::Kubelet);
+        QCOMPARE(kubelet->isVisible(), chips);
+        QCOMPARE(kubelet->edges().front()->isVisible(), lines);
+        QCOMPARE(s.serviceEdges("default/web").front()->isVisible(), lines);
+        // Far away the box shows the summary; tiny, one layer draws every worker box.
+        QCOMPARE(s.nodeItem("worker-1")->isVisible(), lines);
+        QVERIFY(s.masterItem()->isVisible());
+        // A chip (and its line) that come later follow the level of detail.
+        create(f.cluster.admin(), fixtures::pod("default", "late", "worker-2"));
+        QVERIFY(f.cluster.settle());
+        QVERIFY(QTest::qWaitFor([&] { return s.podItem("default/late") != nullptr; }, 10000));
+        QCOMPARE(s.podItem("default/late")->isVisible(), chips);
+        // An exported picture is drawn close up; the level stays as it was.
+        QTemporaryDir dir;
+        QVERIFY(s.exportPicture(dir.filePath("picture.png")));
+        QCOMPARE(int(s.detail()), detail);
+        QCOMPARE(s.podItem("default/web-5d4f8-a")->isVisible(), chips);
+        QCOMPARE(s.serviceEdges("default/web").front()->isVisible(), lines);
+    }
+
+    void zoomPicksTheLevelOfDetail_data()
+    {
+        QTest::addColumn<qreal>("zoom");
+        QTest::addColumn<int>("detail");
+        QTest::newRow("100%") << qreal(1.0) << int(ClusterScene::Detail::Near);
+        QTest::newRow("40%") << qreal(0.4) << int(ClusterScene::Detail::Near);
+        QTest::newRow("25%") << qreal(0.25) << int(ClusterScene::Detail::Far);
+        QTest::newRow("2% (5,000 nodes)") << qreal(0.02) << int(ClusterScene::Detail::Tiny);
+    }
+    void zoomPicksTheLevelOfDetail()
+    {
+        QFETCH(qreal, zoom);
+        QFETCH(int, detail);
+        QCOMPARE(int(ClusterScene::detailFor(zoom)), detail);
+    }
+
+    void linesFollowMovedBoxes()
+    {
+        Fixture f;
+        createDemoTopology(f.cluster);
+        QVERIFY(f.start());
+        ClusterScene &s = *f.scene;
+        const std::vector<EdgeItem *> lines = s.serviceEdges("default/web");
+        QVERIFY(!lines.empty());
+        auto *chip = static_cast<PodItem *>(lines.front()->to());
+        QGraphicsItem *box = chip->parentItem();
+        // Moving a box (not the chip itself) moves the lines to its chips
+        // and its kubelet's line to the API server.
+        box->setPos(box->pos() + QPointF(5000, 3000));
+        QVERIFY(lines.front()->sceneBoundingRect().contains(chip->anchor()));
+        PartItem *kubelet =
+            s.nodePart(static_cast<NodeItem *>(box)->ref().key, model::Subject::Kubelet);
+        QVERIFY(kubelet);
+        QCOMPARE(kubelet->edges().size(), size_t(1));
+        QVERIFY(kubelet->edges().front()->sceneBoundingRect().contains(kubelet->anchor()));
+    }
+
     void drawsTheDemoTopology()
     {
         Fixture f;
@@ -311,6 +392,44 @@ private slots:
             Status powerOffNode(const std::string &) override { return {}; }
             Status powerOnNode(const std::string &) override { return {}; }
             bool isNodePoweredOn(const std::string &) const override { return true; }
+            Result<std::string> injectFault(const FaultSpec &) override { return std::string("f"); }
+            Status healFault(const std::string &) override { return {}; }
+            std::vector<FaultState> faults() const override { return {}; }
+            Result<NodeHealth> nodeHealth(const std::string &) const override
+            {
+                return NodeHealth{};
+            }
+            Status crashContainer(const std::string &, const std::string &,
+                                  const std::string &) override
+            {
+                return {};
+            }
+            Result<std::string> addNode(const std::string &) override
+            {
+                return std::string("worker-9");
+            }
+            Status removeNode(const std::string &) override { return {}; }
+            Status setTrafficRate(const std::string &, const std::string &, double) override
+            {
+                return {};
+            }
+            double trafficRate(const std::string &, const std::string &) const override
+            {
+                return 0;
+            }
+            TrafficStats serviceTraffic(const std::string &, const std::string &) const override
+            {
+                return {};
+            }
+            TrafficStats podTraffic(const std::string &, const std::string &) const override
+            {
+                return {};
+            }
+            std::vector<TrafficStats> trafficHistory(const std::string &,
+                                                     const std::string &) const override
+            {
+                return {};
+            }
             std::vector<Activity> takeActivity(uint64_t *) override
             {
                 return std::exchange(pending, {});

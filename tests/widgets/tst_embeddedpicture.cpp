@@ -17,6 +17,9 @@
 #include "model/activitytracker.h"
 #include "model/clusteractions.h"
 #include "model/clustermodel.h"
+#include "model/controlpoller.h"
+#include "model/recoverytimer.h"
+#include "widgets/recoverybanner.h"
 
 #include "backend/cluster/embeddedcluster.h"
 
@@ -141,9 +144,10 @@ private slots:
                         out << a->text();
             return out;
         };
-        QCOMPARE(
-            texts(ItemRef{model::Subject::Node, "worker-1", true}),
-            (QStringList{"Cordon", "Drain (cordon, evict its pods)", "Power off", "Power on"}));
+        QCOMPARE(texts(ItemRef{model::Subject::Node, "worker-1", true}),
+                 (QStringList{"Cordon", "Drain (cordon, evict its pods)", "Power off",
+                              "Partition from the network", "Stop the container runtime",
+                              "Stop kube-proxy", "Remove node worker-1"}));
         QCOMPARE(texts(ItemRef{model::Subject::Etcd, "kube-system/etcd-master", true}),
                  (QStringList{"Stop etcd", "Start etcd"}));
         w.reset();
@@ -212,6 +216,45 @@ private slots:
             w->scene().nodeItem("worker-3")->header().health != model::NodeHealth::Ready, 5000);
         QVERIFY(w->scene().nodePart("worker-3", model::Subject::Kubelet)->state() !=
                 PartItem::State::Running);
+    }
+
+    // The presenter's demo end to end: power off the node of a web pod; the
+    // recovery timer runs until all three web pods are Ready elsewhere and
+    // the traffic is clean again, and says so.
+    void poweredOffNodeRecoveryIsTimed()
+    {
+        auto w = openWindow();
+        QVERIFY(synced(*w));
+        const api::KindInfo &kind = *api::Scheme::builtin().byDescriptor(core::Pod::descriptor());
+        client::ListOptions o;
+        o.labelSelector = "app=web";
+        Result<client::ListResult> pods = m_admin->list(kind, "default", o);
+        QVERIFY(pods && !pods->items.empty());
+        const std::string victim =
+            static_cast<const core::Pod &>(*pods->items.front()).spec().node_name();
+        QVERIFY(!victim.empty());
+        QSignalSpy finished(&w->actions(), &model::ClusterActions::finished);
+        w->actions().setNodePower(victim, false);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QVERIFY(w->recoveryTimer().isRunning());
+        const auto recovered = [&] {
+            w->controlPoller()->pollNow();
+            QTest::qWait(2);
+            return !w->recoveryTimer().isRunning();
+        };
+        QVERIFY(runUntil(recovered, 300s));
+        const auto &outcome = w->recoveryTimer().lastOutcome();
+        QVERIFY(outcome);
+        const QString expected =
+            QString::fromStdString(victim) + " powered off → all 3 web pods Ready again after";
+        QVERIFY2(outcome->summary.startsWith(expected), qPrintable(outcome->summary));
+        QVERIFY(outcome->took > 5s && outcome->took < 300s);
+        QVERIFY(w->recoveryBanner().isOutcome());
+        QCOMPARE(w->recoveryBanner().text(), outcome->summary);
+        qInfo("%s", qPrintable(outcome->summary));
+        if (const QString keep = qEnvironmentVariable("KUBIST_TEST_SCREENSHOT"); !keep.isEmpty())
+            QVERIFY(w->saveScreenshot(keep + ".recovered.png"));
     }
 };
 

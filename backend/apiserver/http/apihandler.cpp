@@ -92,8 +92,21 @@ std::vector<MediaRange> parseAccept(const std::string &accept)
 
 enum class Output { Json, Yaml, Table, Protobuf };
 
+// Kubist's own kinds are served in JSON only, as Kubernetes serves custom
+// resources: a client offering protobuf first gets its JSON fallback.
+bool servesProtobuf(const api::KindInfo *kind)
+{
+    return !kind || kind->group != "kubist.io";
+}
+
+bool servesProtobuf(const api::TypeMeta &tm)
+{
+    return !tm.apiVersion.starts_with("kubist.io/");
+}
+
 // The response form the client accepts first, among those Kubist serves.
-std::optional<Output> negotiate(const std::string &accept, bool allowTable)
+std::optional<Output> negotiate(const std::string &accept, bool allowTable,
+                                bool allowProtobuf = true)
 {
     for (const MediaRange &m : parseAccept(accept)) {
         const bool json = m.type == kJson || m.type == "application/*" || m.type == "*/*";
@@ -107,7 +120,7 @@ std::optional<Output> negotiate(const std::string &accept, bool allowTable)
             return Output::Json;
         if (m.type == kYaml)
             return Output::Yaml;
-        if (m.type == api::ProtobufCodec::kContentType)
+        if (m.type == api::ProtobufCodec::kContentType && allowProtobuf)
             return Output::Protobuf;
     }
     return std::nullopt;
@@ -273,7 +286,8 @@ struct ApiHandler::Impl
                     const api::TypeMeta &tm, const ResponseWriter::Headers &headers,
                     const api::KindInfo *tableKind)
     {
-        const std::optional<Output> out = negotiate(req.header("accept"), tableKind != nullptr);
+        const std::optional<Output> out =
+            negotiate(req.header("accept"), tableKind != nullptr, servesProtobuf(tm));
         if (!out) {
             sendStatus(w, Status::notAcceptable("only the following media types are accepted: "
                                                 "application/json, application/yaml, "
@@ -314,7 +328,8 @@ struct ApiHandler::Impl
     void sendList(ResponseWriter &w, const HttpRequest &req, const api::KindInfo &kind,
                   const client::ListResult &list)
     {
-        const std::optional<Output> out = negotiate(req.header("accept"), true);
+        const std::optional<Output> out =
+            negotiate(req.header("accept"), true, servesProtobuf(&kind));
         if (!out) {
             sendStatus(w, Status::notAcceptable("only application/json, application/yaml and "
                                                 "application/vnd.kubernetes.protobuf are "
@@ -629,7 +644,7 @@ struct ApiHandler::Impl
         } else if (contentType == kYaml || contentType == "application/x-yaml" ||
                    contentType == "text/yaml") {
             s = api::YamlCodec::decode(req.body, msg.get(), o, &tm, &report);
-        } else if (contentType == api::ProtobufCodec::kContentType) {
+        } else if (contentType == api::ProtobufCodec::kContentType && servesProtobuf(&bodyKind)) {
             s = api::ProtobufCodec::decode(req.body, msg.get(), &tm);
         } else {
             return Status::unsupported("the body of the request was in an unknown format - "
@@ -727,7 +742,8 @@ struct ApiHandler::Impl
             thread_local std::mt19937 rng{std::random_device{}()};
             timeout = 1800 + int64_t(rng() % 1800);
         }
-        const std::optional<Output> out = negotiate(req.header("accept"), true);
+        const std::optional<Output> out =
+            negotiate(req.header("accept"), true, servesProtobuf(r.kind));
         if (!out || *out == Output::Yaml) {
             sendStatus(w, Status::notAcceptable("watch streams are served as application/json, "
                                                 "application/vnd.kubernetes.protobuf;stream=watch "
@@ -932,7 +948,7 @@ struct ApiHandler::Impl
         // its answer cannot be sent.
         const bool tableAllowed = r.subresource.empty() &&
                                   (verb == "get" || verb == "list" || verb == "deletecollection");
-        if (!negotiate(req.header("accept"), tableAllowed)) {
+        if (!negotiate(req.header("accept"), tableAllowed, servesProtobuf(r.kind))) {
             record(who, verb, r, 406, start, false);
             sendStatus(w, Status::notAcceptable("only the following media types are accepted: "
                                                 "application/json, application/yaml, "

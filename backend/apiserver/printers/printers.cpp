@@ -10,6 +10,7 @@
 #include "core_v1.pb.h"
 #include "discovery_v1.pb.h"
 #include "intstr.pb.h"
+#include "kubist_v1alpha1.pb.h"
 #include "meta_v1.pb.h"
 #include "policy_v1.pb.h"
 
@@ -26,6 +27,7 @@
 namespace kubist::apiserver::printers {
 
 namespace core = k8s::io::api::core::v1;
+namespace kubistv1 = io::kubist::v1alpha1;
 namespace apps = k8s::io::api::apps::v1;
 namespace coordination = k8s::io::api::coordination::v1;
 namespace policy = k8s::io::api::policy::v1;
@@ -345,6 +347,16 @@ std::vector<ColumnDefinition> replicaSetColumns()
 std::vector<ColumnDefinition> leaseColumns()
 {
     return {nameColumn(), col("Holder", "string", "Identity of the current holder."), ageColumn()};
+}
+
+std::vector<ColumnDefinition> faultColumns()
+{
+    return {nameColumn(),
+            col("Target", "string", "The node, pod or component the fault hits."),
+            col("Action", "string", "What happens to the target."),
+            col("Duration", "string", "How long the fault lasts."),
+            col("Phase", "string", "Pending, Active, Healed or Failed."),
+            ageColumn()};
 }
 
 std::vector<ColumnDefinition> pdbColumns()
@@ -810,6 +822,23 @@ PrintedRow printLease(const coordination::Lease &l, PrintTime now)
     return row;
 }
 
+PrintedRow printFault(const kubistv1::Fault &f, PrintTime now)
+{
+    const kubistv1::FaultTarget &t = f.spec().target();
+    std::string target = t.kind() + "/";
+    if (!t.namespace_().empty())
+        target += t.namespace_() + "/";
+    target += t.name();
+    PrintedRow row;
+    row.cells = {f.metadata().name(),
+                 target,
+                 f.spec().action(),
+                 f.spec().has_duration() ? f.spec().duration() : std::string("<none>"),
+                 f.status().phase().empty() ? std::string("Pending") : f.status().phase(),
+                 creationAge(f.metadata(), now)};
+    return row;
+}
+
 PrintedRow printPodDisruptionBudget(const policy::PodDisruptionBudget &pdb, PrintTime now)
 {
     const policy::PodDisruptionBudgetSpec &spec = pdb.spec();
@@ -918,6 +947,7 @@ const std::vector<Printer> &printerTable()
         printer<coordination::Lease, printLease>(leaseColumns),
         printer<policy::PodDisruptionBudget, printPodDisruptionBudget>(pdbColumns),
         printer<discovery::EndpointSlice, printEndpointSlice>(endpointSliceColumns),
+        printer<kubistv1::Fault, printFault>(faultColumns),
     };
     return table;
 }

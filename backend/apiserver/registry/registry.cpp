@@ -646,7 +646,8 @@ Status Registry::admitCreate(const api::KindInfo &kind, const std::string &ns, M
         pod->clear_status();
         pod->mutable_status()->set_phase("Pending");
     } else if (kind.kind == "Deployment" || kind.kind == "ReplicaSet" ||
-               kind.kind == "PodDisruptionBudget" || kind.kind == "Namespace") {
+               kind.kind == "PodDisruptionBudget" || kind.kind == "Namespace" ||
+               kind.kind == "Fault") {
         copyTopLevelField(*api::Scheme::newMessage(kind.descriptor), object, "status");
     } else if (kind.kind == "Service") {
         static_cast<core::Service *>(object)->clear_status();
@@ -725,6 +726,16 @@ Result<client::ObjectPtr> Registry::create(const RequestContext &, const api::Ki
         if (Status s = admitCreate(kind, objectNs, object.get()); !s)
             return s;
         FieldErrors errors = validateCreate(kind, *object);
+        if (errors.empty()) {
+            CreateAdmission check;
+            {
+                std::lock_guard lock(m_mutex);
+                if (auto it = m_admission.find(kind.kind); it != m_admission.end())
+                    check = it->second;
+            }
+            if (check)
+                errors = check(*object);
+        }
         if (!errors.empty())
             return apierrors::invalid(kind, mutableMetadata(object.get())->name(), errors);
         const std::string name = mutableMetadata(object.get())->name();
@@ -1195,57 +1206,11 @@ Result<client::ObjectPtr> Registry::bind(const RequestContext &ctx, const std::s
 Result<client::ObjectPtr> Registry::evict(const RequestContext &ctx, const std::string &ns,
                                           const std::string &name, const Message &body)
 {
+    // As upstream's EvictionREST (pkg/registry/core/pod/storage/eviction.go).
     const auto &eviction = static_cast<const policy::Eviction &>(body);
     const api::KindInfo &pods = *api::Scheme::builtin().byResource("", "pods");
     const api::KindInfo &pdbs =
         *api::Scheme::builtin().byResource("policy", "poddisruptionbudgets");
-    Result<Stored> pod = read(pods, ns, name);
-    if (!pod)
-        return pod.status();
-    const auto &p = static_cast<const core::Pod &>(*pod->object);
-    // Pods that are terminal or already terminating need no budget.
-    if (!isPodTerminal(p) && !p.metadata().has_deletion_timestamp()) {
-        Result<client::ListResult> budgets = list(pdbs, ns);
-        if (!budgets)
-            return budgets.status();
-        for (const client::ObjectPtr &o : budgets->items) {
-            const auto &pdb = static_cast<const policy::PodDisruptionBudget &>(*o);
-            Result<api::LabelSelector> sel = api::LabelSelector::fromProto(
-                pdb.spec().has_selector() ? &pdb.spec().selector() : nullptr);
-            if (!sel || !sel->matches(p.metadata().labels()))
-                continue;
-            if (pdb.status().observed_generation() < pdb.metadata().generation() ||
-                pdb.status().disruptions_allowed() <= 0) {
-                StatusDetails d;
-                d.causes.push_back(
-                    {"DisruptionBudget",
-                     "The disruption budget " + pdb.metadata().name() + " needs " +
-                         std::to_string(pdb.status().desired_healthy()) + " healthy pods and has " +
-                         std::to_string(pdb.status().current_healthy()) + " currently",
-                     ""});
-                d.retryAfterSeconds = 0;
-                return Status::resourceExhausted(
-                           "Cannot evict pod as it would violate the pod's disruption budget.")
-                    .withDetails(std::move(d));
-            }
-            // Spend one disruption (as upstream, before deleting).
-            Result<client::ObjectPtr> spent = guaranteedUpdate(
-                ctx, pdbs, ns, pdb.metadata().name(), statusSubresource(),
-                [&](Message *obj) -> Status {
-                    auto *b = static_cast<policy::PodDisruptionBudget *>(obj);
-                    if (b->status().disruptions_allowed() <= 0)
-                        return apierrors::tooManyRequests("Cannot evict pod as it would violate "
-                                                          "the pod's disruption budget.");
-                    b->mutable_status()->set_disruptions_allowed(b->status().disruptions_allowed() -
-                                                                 1);
-                    setTime(&(*b->mutable_status()->mutable_disrupted_pods())[name],
-                            m_clock.nowSeconds());
-                    return {};
-                });
-            if (!spent)
-                return spent.status();
-        }
-    }
     client::DeleteOptions d;
     if (eviction.has_delete_options()) {
         const auto &o = eviction.delete_options();
@@ -1257,9 +1222,124 @@ Result<client::ObjectPtr> Registry::evict(const RequestContext &ctx, const std::
             d.preconditionResourceVersion = o.preconditions().resource_version();
         }
     }
+    const bool callerSetResourceVersion = !d.preconditionResourceVersion.empty();
+    const std::string kBudgetMessage =
+        "Cannot evict pod as it would violate the pod's disruption budget.";
+    auto stillProcessing = [&](const std::string &pdbName) {
+        StatusDetails details;
+        details.causes.push_back(
+            {"DisruptionBudget",
+             "The disruption budget " + pdbName + " is still being processed by the server.", ""});
+        details.retryAfterSeconds = 10;
+        return Status::resourceExhausted(kBudgetMessage).withDetails(std::move(details));
+    };
+
+    Result<Stored> pod = read(pods, ns, name);
+    if (!pod)
+        return pod.status();
+    const auto &p = static_cast<const core::Pod &>(*pod->object);
+    // As upstream's canIgnorePDB: terminal, Pending or already terminating
+    // pods are evicted without a budget.
+    const bool ignoreBudget = isPodTerminal(p) || p.status().phase() == "Pending" ||
+                              p.metadata().has_deletion_timestamp();
+    // An unready pod the budget lets go is deleted without spending a
+    // disruption, provided it did not become ready meanwhile (precondition).
+    bool unreadyWithinBudget = false;
+    std::string pdbName;
+    if (!ignoreBudget) {
+        Result<client::ListResult> budgets = list(pdbs, ns);
+        if (!budgets)
+            return budgets.status();
+        std::vector<const policy::PodDisruptionBudget *> matching;
+        for (const client::ObjectPtr &o : budgets->items) {
+            const auto &pdb = static_cast<const policy::PodDisruptionBudget &>(*o);
+            Result<api::LabelSelector> sel = api::LabelSelector::fromProto(
+                pdb.spec().has_selector() ? &pdb.spec().selector() : nullptr);
+            if (sel && sel->matches(p.metadata().labels()))
+                matching.push_back(&pdb);
+        }
+        if (matching.size() > 1)
+            return Status::internal("This pod has more than one PodDisruptionBudget, which the "
+                                    "eviction subresource does not support.");
+        if (matching.size() == 1) {
+            const policy::PodDisruptionBudget &pdb = *matching.front();
+            pdbName = pdb.metadata().name();
+            bool ready = false;
+            for (const core::PodCondition &c : p.status().conditions())
+                if (c.type() == "Ready")
+                    ready = c.status() == "True";
+            // Unready pods never spend a disruption: with AlwaysAllow they
+            // go at once, by default (IfHealthyBudget) while the budget is met.
+            if (!ready && (pdb.spec().unhealthy_pod_eviction_policy() == "AlwaysAllow" ||
+                           (pdb.status().current_healthy() >= pdb.status().desired_healthy() &&
+                            pdb.status().desired_healthy() > 0))) {
+                unreadyWithinBudget = true;
+            } else {
+                // Check and spend one disruption (before deleting, as upstream);
+                // a concurrent update makes it check again on the newer budget.
+                Result<client::ObjectPtr> spent = guaranteedUpdate(
+                    ctx, pdbs, ns, pdbName, statusSubresource(), [&](Message *obj) -> Status {
+                        auto *b = static_cast<policy::PodDisruptionBudget *>(obj);
+                        auto *status = b->mutable_status();
+                        if (status->observed_generation() < b->metadata().generation())
+                            return stillProcessing(pdbName);
+                        if (status->disruptions_allowed() < 0)
+                            return apierrors::forbidden(pdbs, pdbName,
+                                                        "pdb disruptions allowed is negative");
+                        if (status->disrupted_pods_size() > 2000)
+                            return apierrors::forbidden(
+                                pdbs, pdbName,
+                                "DisruptedPods map too big - too many evictions not confirmed "
+                                "by PDB controller");
+                        if (status->disruptions_allowed() == 0) {
+                            StatusDetails details;
+                            details.causes.push_back(
+                                {"DisruptionBudget",
+                                 "The disruption budget " + pdbName + " needs " +
+                                     std::to_string(status->desired_healthy()) +
+                                     " healthy pods and has " +
+                                     std::to_string(status->current_healthy()) + " currently",
+                                 ""});
+                            details.retryAfterSeconds = 0;
+                            return Status::resourceExhausted(kBudgetMessage)
+                                .withDetails(std::move(details));
+                        }
+                        status->set_disruptions_allowed(status->disruptions_allowed() - 1);
+                        if (status->disruptions_allowed() == 0) {
+                            meta::Condition *cond = nullptr;
+                            for (auto &c : *status->mutable_conditions())
+                                if (c.type() == "DisruptionAllowed")
+                                    cond = &c;
+                            if (!cond) {
+                                cond = status->add_conditions();
+                                cond->set_type("DisruptionAllowed");
+                            }
+                            if (cond->status() != "False" || !cond->has_last_transition_time())
+                                setTime(cond->mutable_last_transition_time(), m_clock.nowSeconds());
+                            cond->set_status("False");
+                            cond->set_reason("InsufficientPods");
+                            cond->set_message("");
+                            cond->set_observed_generation(status->observed_generation());
+                        }
+                        setTime(&(*status->mutable_disrupted_pods())[name], m_clock.nowSeconds());
+                        return {};
+                    });
+                if (!spent)
+                    return spent.status();
+            }
+        }
+    }
+    if (unreadyWithinBudget && !callerSetResourceVersion)
+        d.preconditionResourceVersion = p.metadata().resource_version();
     Result<client::ObjectPtr> r = remove(ctx, pods, ns, name, d);
-    if (!r)
+    if (!r) {
+        // The pod changed (maybe became ready) since the budget was read:
+        // the client retries.
+        if (r.status().code() == Status::Code::Conflict && unreadyWithinBudget &&
+            !callerSetResourceVersion)
+            return stillProcessing(pdbName);
         return r.status();
+    }
     auto status = std::make_shared<meta::Status>(apierrors::toStatusObject({}));
     status->set_code(201);
     return client::ObjectPtr(std::move(status));
@@ -1328,6 +1408,15 @@ void Registry::setPodLogSource(PodLogSource *source)
 {
     std::lock_guard lock(m_mutex);
     m_logSource = source;
+}
+
+void Registry::setCreateAdmission(const std::string &kind, CreateAdmission check)
+{
+    std::lock_guard lock(m_mutex);
+    if (check)
+        m_admission[kind] = std::move(check);
+    else
+        m_admission.erase(kind);
 }
 
 Status Registry::bootstrap()

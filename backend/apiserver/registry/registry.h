@@ -1,11 +1,13 @@
 #pragma once
 
 #include "backend/api/scheme.h"
+#include "backend/apiserver/validation/fielderror.h"
 #include "backend/client/client.h"
 #include "backend/util/clock.h"
 #include "backend/util/status.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -133,6 +135,15 @@ public:
     // `source` must outlive the registry or be reset with nullptr first.
     void setPodLogSource(PodLogSource *source);
 
+    // A validating admission check for creates of `kind` (e.g. "Fault"),
+    // run after the kind's own validation, dry runs included: field errors
+    // refuse the create with 422 Invalid. It runs on the request's thread
+    // and must not call back into the registry for writes. An empty
+    // function removes the check; the caller must remove it before
+    // whatever it captures goes away.
+    using CreateAdmission = std::function<FieldErrors(const google::protobuf::Message &object)>;
+    void setCreateAdmission(const std::string &kind, CreateAdmission check);
+
     const Clock &clock() const { return m_clock; }
     store::Store &store() { return m_store; }
 
@@ -180,8 +191,9 @@ private:
     const Options m_options;
     std::unique_ptr<DecodeCache> m_decodeCache;
 
-    std::mutex m_mutex; // guards m_logSource and m_allocation
+    std::mutex m_mutex; // guards m_logSource and m_admission
     PodLogSource *m_logSource = nullptr;
+    std::map<std::string, CreateAdmission> m_admission;
     std::mutex m_allocation; // serializes ClusterIP / NodePort allocation
 };
 

@@ -3,6 +3,7 @@
 #include "podvalidation.h"
 #include "validationutil.h"
 
+#include "backend/api/goduration.h"
 #include "backend/api/labelselector.h"
 #include "backend/api/quantity.h"
 #include "backend/api/scheme.h"
@@ -12,6 +13,7 @@
 #include "coordination_v1.pb.h"
 #include "core_v1.pb.h"
 #include "discovery_v1.pb.h"
+#include "kubist_v1alpha1.pb.h"
 #include "policy_v1.pb.h"
 
 #include <google/protobuf/util/message_differencer.h>
@@ -28,6 +30,7 @@ namespace coordination = k8s::io::api::coordination::v1;
 namespace discovery = k8s::io::api::discovery::v1;
 namespace autoscaling = k8s::io::api::autoscaling::v1;
 namespace metav1 = k8s::io::apimachinery::pkg::apis::meta::v1;
+namespace kubistv1 = io::kubist::v1alpha1;
 using namespace vutil;
 using names::NameRule;
 
@@ -900,6 +903,65 @@ void leaseSpec(const coordination::LeaseSpec &spec, FieldErrors &errs)
                                              "may only be specified if `strategy` is defined"));
 }
 
+// ---- kubist.io Fault --------------------------------------------------------
+
+void faultSpec(const kubistv1::FaultSpec &spec, FieldErrors &errs)
+{
+    const kubistv1::FaultTarget &t = spec.target();
+    static const std::vector<std::string> kinds{"Component", "Node", "Pod"};
+    static const std::vector<std::string> components{"apiserver", "controller-manager", "etcd",
+                                                     "scheduler"};
+    std::vector<std::string> actions;
+    if (t.kind().empty()) {
+        errs.push_back(FieldError::required("spec.target.kind"));
+    } else if (t.kind() == "Node") {
+        actions = {"Partition", "PowerOff", "StopProxy", "StopRuntime"};
+    } else if (t.kind() == "Pod") {
+        actions = {"CrashContainer"};
+    } else if (t.kind() == "Component") {
+        actions = {"Stop"};
+    } else {
+        errs.push_back(FieldError::notSupported("spec.target.kind", q(t.kind()), kinds));
+    }
+    if (t.name().empty())
+        errs.push_back(FieldError::required("spec.target.name"));
+    else if (t.kind() == "Component" &&
+             std::find(components.begin(), components.end(), t.name()) == components.end())
+        errs.push_back(FieldError::notSupported("spec.target.name", q(t.name()), components));
+    if (t.kind() == "Pod" && t.namespace_().empty())
+        errs.push_back(FieldError::required("spec.target.namespace", "a Pod target needs one"));
+    if (t.kind() != "Pod" && !t.namespace_().empty())
+        errs.push_back(
+            FieldError::forbidden("spec.target.namespace", "only a Pod target has a namespace"));
+    if (spec.action().empty())
+        errs.push_back(FieldError::required("spec.action"));
+    else if (!actions.empty() &&
+             std::find(actions.begin(), actions.end(), spec.action()) == actions.end())
+        errs.push_back(FieldError::notSupported("spec.action", q(spec.action()), actions));
+    if (spec.has_duration()) {
+        Result<std::chrono::nanoseconds> d = api::parseGoDuration(spec.duration());
+        if (!d)
+            errs.push_back(
+                FieldError::invalid("spec.duration", q(spec.duration()), d.status().message()));
+        else if (d->count() <= 0)
+            errs.push_back(
+                FieldError::invalid("spec.duration", q(spec.duration()), "must be positive"));
+    } else if (t.kind() == "Component" && (t.name() == "etcd" || t.name() == "apiserver")) {
+        errs.push_back(FieldError::required(
+            "spec.duration", "stopping " + t.name() +
+                                 " takes the API down, so the fault must heal itself: give a "
+                                 "duration such as \"30s\""));
+    }
+}
+
+void faultStatus(const kubistv1::FaultStatus &status, FieldErrors &errs)
+{
+    static const std::vector<std::string> phases{"Active", "Failed", "Healed", "Pending"};
+    if (!status.phase().empty() &&
+        std::find(phases.begin(), phases.end(), status.phase()) == phases.end())
+        errs.push_back(FieldError::notSupported("status.phase", q(status.phase()), phases));
+}
+
 FieldErrors internalError(const api::KindInfo &kind, const char *what)
 {
     return {FieldError{"FieldValueInternal", "", std::string(what) + " for kind " + kind.kind, {}}};
@@ -1139,6 +1201,23 @@ FieldErrors run(Op op, const api::KindInfo &kind, const google::protobuf::Messag
             else
                 objectMeta(l.metadata(), true, NameRule::Dns1123Subdomain, e);
             leaseSpec(l.spec(), e);
+            return e;
+        });
+    } else if (k == "Fault") {
+        handled = with<kubistv1::Fault>(object, old, errs, [&](const auto &f, const auto *o) {
+            FieldErrors e;
+            if (o)
+                objectMetaUpdate(f.metadata(), o->metadata(), e);
+            else
+                objectMeta(f.metadata(), false, NameRule::Dns1123Subdomain, e);
+            if (op == Op::Status) {
+                faultStatus(f.status(), e);
+                return e;
+            }
+            if (o && !equal(f.spec(), o->spec()))
+                e.push_back(FieldError::invalid("spec", "", kImmutable));
+            else
+                faultSpec(f.spec(), e);
             return e;
         });
     } else {

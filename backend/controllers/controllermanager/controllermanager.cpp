@@ -2,6 +2,7 @@
 
 #include "backend/client/leaderelector.h"
 #include "backend/controllers/deployment/deploymentcontroller.h"
+#include "backend/controllers/disruption/disruptioncontroller.h"
 #include "backend/controllers/endpoints/endpointscontroller.h"
 #include "backend/controllers/endpointslice/endpointslicecontroller.h"
 #include "backend/controllers/garbagecollector/garbagecollector.h"
@@ -26,6 +27,7 @@ struct ControllerManager::Running
         , namespaces(client, clock)
         , podGC(client, clock)
         , serviceAccount(client, clock)
+        , disruption(client, clock)
     {}
 
     static NodeLifecycleController::Options nodeLifecycleOptions(const Options &options)
@@ -47,10 +49,12 @@ struct ControllerManager::Running
         deployment.start();
         endpoints.start();
         endpointSlice.start();
+        disruption.start();
     }
 
     void stop()
     {
+        disruption.stop();
         endpointSlice.stop();
         endpoints.stop();
         deployment.stop();
@@ -71,6 +75,7 @@ struct ControllerManager::Running
     NamespaceController namespaces;
     PodGCController podGC;
     ServiceAccountController serviceAccount;
+    DisruptionController disruption;
 };
 
 ControllerManager::ControllerManager(client::Client &client, const Clock &clock, Options options)
@@ -89,7 +94,7 @@ std::vector<std::string> ControllerManager::controllerNames()
     return {"deployment",       "replicaset",    "endpoints",
             "endpointslice",    "nodelifecycle", "taint-eviction-controller",
             "garbagecollector", "namespace",     "podgc",
-            "serviceaccount"};
+            "serviceaccount",   "disruption"};
 }
 
 void ControllerManager::start()

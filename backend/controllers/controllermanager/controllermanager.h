@@ -31,7 +31,7 @@ struct ControllerManagerOptions
 // ControllerManager: kube-controller-manager — runs every controller of
 // this folder's siblings (deployment, replicaset, endpoints, endpointslice,
 // nodelifecycle with taint eviction, garbagecollector, namespace, podgc,
-// serviceaccount) against one Client, while it holds the leader Lease
+// serviceaccount, disruption) against one Client, while it holds the leader Lease
 // kube-system/kube-controller-manager.
 //
 // With leaderElect, the controllers are built and started when it becomes

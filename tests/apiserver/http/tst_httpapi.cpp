@@ -1067,6 +1067,47 @@ private slots:
         }
     }
 
+    // ---- kubist.io: Kubist's own kinds, JSON only ----------------------------------
+
+    void faultsAreServedAsJsonOnly()
+    {
+        const std::string fault =
+            "{\"apiVersion\":\"kubist.io/v1alpha1\",\"kind\":\"Fault\",\"metadata\":"
+            "{\"name\":\"wire\"},\"spec\":{\"target\":{\"kind\":\"Component\","
+            "\"name\":\"scheduler\"},\"action\":\"Stop\",\"duration\":\"90s\"}}";
+        WireResponse r = admin("POST", "/apis/kubist.io/v1alpha1/faults", fault);
+        QCOMPARE(r.status, 201);
+        QCOMPARE(r.json().value("spec").toObject().value("duration").toString(), QString("90s"));
+        // A client that prefers protobuf gets its JSON fallback, as for custom resources.
+        const Headers protoFirst{
+            {"Accept", "application/vnd.kubernetes.protobuf, application/json"}};
+        r = admin("GET", "/apis/kubist.io/v1alpha1/faults/wire", {}, protoFirst);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.header("content-type").starts_with("application/json"));
+        r = admin("GET", "/apis/kubist.io/v1alpha1/faults", {}, protoFirst);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value("kind").toString(), QString("FaultList"));
+        // Protobuf alone is not acceptable; a protobuf body is not understood.
+        r = admin("GET", "/apis/kubist.io/v1alpha1/faults/wire", {},
+                  {{"Accept", "application/vnd.kubernetes.protobuf"}});
+        QCOMPARE(r.status, 406);
+        r = admin("POST", "/apis/kubist.io/v1alpha1/faults", "x",
+                  {{"Content-Type", "application/vnd.kubernetes.protobuf"}});
+        QCOMPARE(r.status, 415);
+        // kubectl get faults prints its own columns.
+        r = admin("GET", "/apis/kubist.io/v1alpha1/faults", {}, {{"Accept", kTableAccept}});
+        QCOMPARE(r.status, 200);
+        QStringList columns;
+        for (const QJsonValue &c : r.json().value("columnDefinitions").toArray())
+            columns << c.toObject().value("name").toString();
+        QCOMPARE(columns, QStringList({"Name", "Target", "Action", "Duration", "Phase", "Age"}));
+        const QJsonArray cells =
+            r.json().value("rows").toArray().at(0).toObject().value("cells").toArray();
+        QCOMPARE(cells.at(1).toString(), QString("Component/scheduler"));
+        QCOMPARE(cells.at(4).toString(), QString("Pending"));
+        QCOMPARE(admin("DELETE", "/apis/kubist.io/v1alpha1/faults/wire").status, 200);
+    }
+
     // ---- health, version, activity ------------------------------------------------
 
     void versionAndHealth_data()

@@ -353,10 +353,13 @@ void TestOpenApiV3::schemasMatchReference()
                  qPrintable(where + " x-kubernetes-map-type"));
         QVERIFY2(!schema.value("description", std::string()).empty(), qPrintable(where));
         // Kubist's group-version-kinds are among upstream's (which registers
-        // meta types in more groups than Kubist serves).
+        // meta types in more groups than Kubist serves), but for its own
+        // kubist.io group.
         QCOMPARE(schema.contains("x-kubernetes-group-version-kind"),
                  ref.contains("x-kubernetes-group-version-kind"));
         for (const json &gvk : schema.value("x-kubernetes-group-version-kind", json::array())) {
+            if (gvk.value("group", std::string()) == "kubist.io")
+                continue;
             const json &refGvks = ref["x-kubernetes-group-version-kind"];
             QVERIFY2(std::find(refGvks.begin(), refGvks.end(), gvk) != refGvks.end(),
                      qPrintable(where + " " + show(gvk)));

@@ -537,7 +537,17 @@ private slots:
 
     void evictionHonoursDisruptionBudgets()
     {
-        must(m_client->create(kindOf("pods"), "default", fromYaml<core::Pod>(kPodYaml)));
+        auto created = m_client->create(kindOf("pods"), "default", fromYaml<core::Pod>(kPodYaml));
+        QVERIFY(created.isOk());
+        // A Pending pod needs no budget (as upstream): make it Running and Ready.
+        core::Pod running = as<core::Pod>(*created);
+        running.mutable_status()->set_phase("Running");
+        auto *ready = running.mutable_status()->add_conditions();
+        ready->set_type("Ready");
+        ready->set_status("True");
+        client::WriteOptions status;
+        status.subresource = "status";
+        QVERIFY(m_client->update(kindOf("pods"), "default", running, status).isOk());
         auto pdb = fromYaml<policy::PodDisruptionBudget>(R"(
 apiVersion: policy/v1
 kind: PodDisruptionBudget
