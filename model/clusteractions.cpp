@@ -68,6 +68,17 @@ void ClusterActions::run(QString what, std::function<Status()> action)
 
 namespace {
 
+// kubectl has no evict command: the eviction subresource through --raw.
+QString evictionCommand(const std::string &ns, const std::string &name)
+{
+    const QString n = QString::fromStdString(ns.empty() ? "default" : ns);
+    const QString p = QString::fromStdString(name);
+    return QStringLiteral("echo '{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\","
+                          "\"metadata\":{\"name\":\"%1\",\"namespace\":\"%2\"}}' | "
+                          "kubectl create --raw /api/v1/namespaces/%2/pods/%1/eviction -f -")
+        .arg(p, n);
+}
+
 QString nsFlag(const std::string &ns)
 {
     return ns.empty() || ns == "default" ? QString()
@@ -277,6 +288,7 @@ void ClusterActions::undoRollout(const std::string &ns, const std::string &deplo
 
 void ClusterActions::evictPod(const std::string &ns, const std::string &name)
 {
+    sayKubectl(evictionCommand(ns, name));
     run(QStringLiteral("evict pod %1").arg(QString::fromStdString(name)),
         [this, ns, name] { return workloadops::evictPod(m_client, ns, name); });
 }
@@ -307,6 +319,8 @@ void ClusterActions::movePod(const std::string &ns, const std::string &name,
 {
     const QString what = QStringLiteral("move pod %1 to %2")
                              .arg(QString::fromStdString(name), QString::fromStdString(node));
+    // The move is an eviction; the scheduler places the replacement.
+    sayKubectl(evictionCommand(ns, name));
     run(what, [this, ns, name, node]() -> Status {
         Result<std::string> r = workloadops::movePod(m_client, ns, name, node);
         if (!r)
