@@ -124,6 +124,7 @@ Result<std::string> FaultController::inject(const FaultSpec &spec)
     if (Status s = m_injector.check(spec); !s)
         return s;
     std::string name;
+    Entry *entry = nullptr; // stable: entries are erased only under m_actMutex
     {
         std::lock_guard lock(m_mutex);
         if (m_stopped)
@@ -139,11 +140,7 @@ Result<std::string> FaultController::inject(const FaultSpec &spec)
         e.state.spec = spec;
         e.state.phase = "Pending";
         e.objectPending = true;
-    }
-    Entry *entry = nullptr;
-    {
-        std::lock_guard lock(m_mutex);
-        entry = &m_entries[name];
+        entry = &e;
     }
     if (Status s = injectLocked(name, *entry, m_clock.now()); !s) {
         std::lock_guard lock(m_mutex);

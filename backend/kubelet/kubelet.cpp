@@ -375,37 +375,27 @@ bool Kubelet::isPartitioned() const
 
 Status Kubelet::stopRuntime()
 {
-    std::vector<std::string> keys;
     {
         std::lock_guard lock(m_mutex);
         if (!m_poweredOn)
             return {};
         m_runtime.stop();
-        keys = podKeysLocked();
+        m_needResync = true; // the node sync requeues every pod
     }
     m_context.queue.add(nodeKey(nodeName()));
-    for (const std::string &k : keys) {
-        const auto [ns, name] = client::splitObjectKey(k);
-        m_context.queue.add(podKey(nodeName(), ns, name));
-    }
     return {};
 }
 
 Status Kubelet::startRuntime()
 {
-    std::vector<std::string> keys;
     {
         std::lock_guard lock(m_mutex);
         if (!m_poweredOn)
             return Status::unavailable("node \"" + nodeName() + "\" is powered off");
         m_runtime.start();
-        keys = podKeysLocked();
+        m_needResync = true; // the node sync requeues every pod
     }
     m_context.queue.add(nodeKey(nodeName()));
-    for (const std::string &k : keys) {
-        const auto [ns, name] = client::splitObjectKey(k);
-        m_context.queue.add(podKey(nodeName(), ns, name));
-    }
     return {};
 }
 
@@ -642,10 +632,8 @@ Status Kubelet::syncNode()
             for (const client::ObjectPtr &p :
                  m_context.pods.byIndex(client::kNodeNameIndex, nodeName()))
                 resync.push_back(client::objectKey(*p));
-            for (const auto &[k, rec] : m_pods)
-                resync.push_back(k);
-            for (const auto &[name, sr] : m_static)
-                resync.push_back("kube-system/" + name);
+            for (std::string &k : podKeysLocked())
+                resync.push_back(std::move(k));
         }
         registered = m_registered;
         leaseDue = !m_lastLease || now >= *m_lastLease + m_options.leaseRenewInterval;
