@@ -19,6 +19,11 @@ packages=(
     libgtest-dev libbenchmark-dev
     # offscreen rendering and screenshots
     fonts-dejavu-core xvfb xauth
+    # fuzzing: clang's libFuzzer with ASan/UBSan (tests/fuzz)
+    clang libclang-rt-14-dev
+    # packaging: CPack's .deb (dpkg-shlibdeps derives the dependencies) and
+    # the validators the packaging test runs
+    dpkg-dev file desktop-file-utils appstream
 )
 
 missing=()

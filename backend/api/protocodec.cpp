@@ -41,17 +41,27 @@ Status ProtobufCodec::parse(std::string_view raw, google::protobuf::Message *out
     return {};
 }
 
-std::string ProtobufCodec::encode(const google::protobuf::Message &message,
-                                  const TypeMeta &typeMeta)
+namespace {
+
+size_t varintSize(uint64_t v)
 {
-    // Written by hand rather than through a runtime::Unknown so the object is
-    // serialized once, straight into the output. Field order and the always
-    // present empty contentEncoding/contentType match Go's encoder.
-    std::string out(kMagic);
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        ++n;
+    }
+    return n;
+}
+
+// The envelope up to the object's bytes: magic, runtime.Unknown's typeMeta,
+// and the tag and length of its raw field. Field order and the always present
+// empty contentEncoding/contentType (kEnvelopeTail) match Go's encoder.
+std::string envelopeHead(const TypeMeta &typeMeta, size_t objectSize)
+{
+    std::string out(ProtobufCodec::kMagic);
     runtime::TypeMeta tm;
     tm.set_api_version(typeMeta.apiVersion);
     tm.set_kind(typeMeta.kind);
-    const size_t objectSize = message.ByteSizeLong();
     std::string head;
     {
         google::protobuf::io::StringOutputStream stream(&head);
@@ -60,11 +70,58 @@ std::string ProtobufCodec::encode(const google::protobuf::Message &message,
         coded.WriteVarint32(uint32_t(tm.ByteSizeLong()));
         tm.SerializeWithCachedSizes(&coded);
         coded.WriteTag(2 << 3 | 2);
-        coded.WriteVarint32(uint32_t(objectSize));
+        coded.WriteVarint64(objectSize);
     }
     out += head;
+    return out;
+}
+
+constexpr std::string_view kEnvelopeTail("\x1a\x00\x22\x00", 4);
+
+void appendVarint(uint64_t v, std::string &out)
+{
+    while (v >= 0x80) {
+        out += char(uint8_t(v) | 0x80);
+        v >>= 7;
+    }
+    out += char(v);
+}
+
+} // namespace
+
+std::string ProtobufCodec::encode(const google::protobuf::Message &message,
+                                  const TypeMeta &typeMeta)
+{
+    // Written by hand rather than through a runtime::Unknown so the object is
+    // serialized once, straight into the output.
+    std::string out = envelopeHead(typeMeta, message.ByteSizeLong());
     serializeTo(message, out);
-    out += std::string_view("\x1a\x00\x22\x00", 4);
+    out += kEnvelopeTail;
+    return out;
+}
+
+std::string ProtobufCodec::encodeList(const TypeMeta &typeMeta,
+                                      const google::protobuf::Message &listMeta,
+                                      std::span<const google::protobuf::Message *const> items)
+{
+    const auto field = [](const google::protobuf::Message &m) {
+        const size_t n = m.ByteSizeLong();
+        return 1 + varintSize(n) + n;
+    };
+    size_t rawSize = field(listMeta);
+    for (const google::protobuf::Message *item : items)
+        rawSize += field(*item);
+    std::string out = envelopeHead(typeMeta, rawSize);
+    out.reserve(out.size() + rawSize + kEnvelopeTail.size());
+    out += char(1 << 3 | 2);
+    appendVarint(listMeta.ByteSizeLong(), out);
+    serializeTo(listMeta, out);
+    for (const google::protobuf::Message *item : items) {
+        out += char(2 << 3 | 2);
+        appendVarint(item->ByteSizeLong(), out);
+        serializeTo(*item, out);
+    }
+    out += kEnvelopeTail;
     return out;
 }
 

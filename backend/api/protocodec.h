@@ -3,6 +3,7 @@
 #include "backend/api/jsoncodec.h"
 #include "backend/util/status.h"
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,13 @@ public:
 
     // The enveloped encoding of `message` as `typeMeta`'s kind.
     static std::string encode(const google::protobuf::Message &message, const TypeMeta &typeMeta);
+    // The enveloped encoding of a List of `typeMeta`'s kind from its parts —
+    // `listMeta` (field 1) and `items` (field 2, as in every Kubernetes
+    // list) — written straight into the output: no list message is built,
+    // so a huge list is held once (its encoding), not twice.
+    static std::string encodeList(const TypeMeta &typeMeta,
+                                  const google::protobuf::Message &listMeta,
+                                  std::span<const google::protobuf::Message *const> items);
     static Result<Envelope> unwrap(std::string_view bytes);
     // Unwraps and parses into `out` (cleared first). `typeMeta` receives the
     // envelope's apiVersion/kind; checking it against `out` is the caller's.

@@ -1,5 +1,6 @@
 #include "apihandler.h"
 
+#include "backend/api/goduration.h"
 #include "backend/api/jsoncodec.h"
 #include "backend/api/protocodec.h"
 #include "backend/api/yamlcodec.h"
@@ -223,10 +224,59 @@ private:
 
 } // namespace
 
+// A request that holds its connection open by design (kube-apiserver's
+// long-running check): watches and followed logs; exec/attach/portforward
+// are refused at once anyway.
+bool isLongRunning(const HttpRequest &req)
+{
+    if (queryBool(req, "watch"))
+        return true;
+    const std::string &p = req.path;
+    if (p.starts_with("/api/v1/watch/") ||
+        (p.starts_with("/apis/") && p.find("/watch/") != std::string::npos))
+        return true;
+    if (p.ends_with("/log") && queryBool(req, "follow"))
+        return true;
+    return p.ends_with("/exec") || p.ends_with("/attach") || p.ends_with("/portforward");
+}
+
+bool isMutating(const HttpRequest &req)
+{
+    return req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+}
+
+// Holds one place under an in-flight limit while alive.
+class InFlightSlot final
+{
+public:
+    InFlightSlot(std::atomic<int> &count, int limit)
+        : m_count(count)
+        , m_taken(count.fetch_add(1) < limit)
+    {
+        if (!m_taken)
+            m_count.fetch_sub(1);
+    }
+    ~InFlightSlot()
+    {
+        if (m_taken)
+            m_count.fetch_sub(1);
+    }
+    InFlightSlot(const InFlightSlot &) = delete;
+    InFlightSlot &operator=(const InFlightSlot &) = delete;
+    bool taken() const { return m_taken; }
+
+private:
+    std::atomic<int> &m_count;
+    const bool m_taken;
+};
+
 struct ApiHandler::Impl
 {
     ApiServer &server;
     std::map<std::string, Identity> tokens;
+    ApiLimits limits;
+    std::atomic<int> readOnlyInFlight{0};
+    std::atomic<int> mutatingInFlight{0};
     std::atomic<bool> shuttingDown{false};
     std::atomic<bool> requireAuthentication{true};
     std::vector<api::KindInfo> kinds;
@@ -240,9 +290,10 @@ struct ApiHandler::Impl
     std::string openapi2Json;
     std::string openapi2Protobuf;
 
-    Impl(ApiServer &s, std::map<std::string, Identity> t)
+    Impl(ApiServer &s, std::map<std::string, Identity> t, ApiLimits l)
         : server(s)
         , tokens(std::move(t))
+        , limits(l)
         , kinds(api::Scheme::builtin().kinds())
     {
         apiVersions = discovery::apiVersionsJson();
@@ -263,11 +314,20 @@ struct ApiHandler::Impl
 
     // ---- responses -------------------------------------------------------
 
-    static void sendStatus(ResponseWriter &w, const Status &status,
+    // An error as a meta/v1 Status, in protobuf when that is what the client
+    // prefers (as kube-apiserver encodes errors with the negotiated
+    // serializer), else JSON.
+    static void sendStatus(ResponseWriter &w, const HttpRequest &req, const Status &status,
                            ResponseWriter::Headers headers = {})
     {
         if (const StatusDetails *d = status.details(); d && d->retryAfterSeconds > 0)
             headers.emplace_back("Retry-After", std::to_string(d->retryAfterSeconds));
+        if (negotiate(req.header("accept"), false, true) == Output::Protobuf) {
+            w.send(apierrors::httpCode(status), api::ProtobufCodec::kContentType.data(),
+                   api::ProtobufCodec::encode(apierrors::toStatusObject(status), {"v1", "Status"}),
+                   headers);
+            return;
+        }
         w.send(apierrors::httpCode(status), kJson, statusJson(status), headers);
     }
 
@@ -289,9 +349,10 @@ struct ApiHandler::Impl
         const std::optional<Output> out =
             negotiate(req.header("accept"), tableKind != nullptr, servesProtobuf(tm));
         if (!out) {
-            sendStatus(w, Status::notAcceptable("only the following media types are accepted: "
-                                                "application/json, application/yaml, "
-                                                "application/vnd.kubernetes.protobuf"));
+            sendStatus(w, req,
+                       Status::notAcceptable("only the following media types are accepted: "
+                                             "application/json, application/yaml, "
+                                             "application/vnd.kubernetes.protobuf"));
             return;
         }
         switch (*out) {
@@ -304,7 +365,7 @@ struct ApiHandler::Impl
                 o.includeObject = *inc;
             Result<std::string> t = printers::tableJson(*tableKind, {&object}, {}, o);
             if (!t) {
-                sendStatus(w, t.status());
+                sendStatus(w, req, t.status());
                 return;
             }
             w.send(code, kJson, std::move(*t), headers);
@@ -331,9 +392,10 @@ struct ApiHandler::Impl
         const std::optional<Output> out =
             negotiate(req.header("accept"), true, servesProtobuf(&kind));
         if (!out) {
-            sendStatus(w, Status::notAcceptable("only application/json, application/yaml and "
-                                                "application/vnd.kubernetes.protobuf are "
-                                                "accepted"));
+            sendStatus(w, req,
+                       Status::notAcceptable("only application/json, application/yaml and "
+                                             "application/vnd.kubernetes.protobuf are "
+                                             "accepted"));
             return;
         }
         if (*out == Output::Table) {
@@ -351,27 +413,25 @@ struct ApiHandler::Impl
                 kind, objects, {list.resourceVersion, list.continueToken, list.remainingItemCount},
                 o);
             if (!t) {
-                sendStatus(w, t.status());
+                sendStatus(w, req, t.status());
                 return;
             }
             w.send(200, kJson, std::move(*t));
             return;
         }
         if (*out == Output::Protobuf) {
-            std::unique_ptr<Message> msg = api::Scheme::newMessage(kind.listDescriptor);
-            const auto *d = kind.listDescriptor;
-            auto *md = static_cast<meta::ListMeta *>(
-                msg->GetReflection()->MutableMessage(msg.get(), d->FindFieldByName("metadata")));
-            md->set_resource_version(list.resourceVersion);
+            meta::ListMeta md;
+            md.set_resource_version(list.resourceVersion);
             if (!list.continueToken.empty())
-                md->set_continue_(list.continueToken);
+                md.set_continue_(list.continueToken);
             if (list.remainingItemCount)
-                md->set_remaining_item_count(*list.remainingItemCount);
-            const auto *items = d->FindFieldByName("items");
+                md.set_remaining_item_count(*list.remainingItemCount);
+            std::vector<const Message *> items;
+            items.reserve(list.items.size());
             for (const auto &o : list.items)
-                msg->GetReflection()->AddMessage(msg.get(), items)->CopyFrom(*o);
+                items.push_back(o.get());
             w.send(200, api::ProtobufCodec::kContentType.data(),
-                   api::ProtobufCodec::encode(*msg, kind.listTypeMeta()));
+                   api::ProtobufCodec::encodeList(kind.listTypeMeta(), md, items));
             return;
         }
         std::string json;
@@ -485,8 +545,9 @@ struct ApiHandler::Impl
             if (parts.size() == 1) {
                 Result<std::string> g = discovery::apiGroupJson(kinds, parts[0]);
                 if (!g)
-                    sendStatus(w, Status::notFound("the server could not find the requested "
-                                                   "resource"));
+                    sendStatus(w, req,
+                               Status::notFound("the server could not find the requested "
+                                                "resource"));
                 else
                     w.send(200, kJson, std::move(*g));
                 return true;
@@ -494,8 +555,9 @@ struct ApiHandler::Impl
             if (parts.size() == 2) {
                 auto it = resourceLists.find(parts[0] + "/" + parts[1]);
                 if (it == resourceLists.end())
-                    sendStatus(w, Status::notFound("the server could not find the requested "
-                                                   "resource"));
+                    sendStatus(w, req,
+                               Status::notFound("the server could not find the requested "
+                                                "resource"));
                 else
                     w.send(200, kJson, it->second);
                 return true;
@@ -519,7 +581,8 @@ struct ApiHandler::Impl
             const std::string path = p.substr(12);
             auto it = openapi3.byPath.find(path);
             if (it == openapi3.byPath.end()) {
-                sendStatus(w, Status::notFound("the server could not find the requested resource"));
+                sendStatus(w, req,
+                           Status::notFound("the server could not find the requested resource"));
                 return true;
             }
             ResponseWriter::Headers h{{"Etag", "\"" + openapi3.hashByPath[path] + "\""}};
@@ -740,14 +803,16 @@ struct ApiHandler::Impl
             // As kube-apiserver: a random time between the minimum request
             // timeout and twice it, so watches do not all end together.
             thread_local std::mt19937 rng{std::random_device{}()};
-            timeout = 1800 + int64_t(rng() % 1800);
+            const int64_t min = std::max<int64_t>(1, limits.minRequestTimeout.count());
+            timeout = min + int64_t(rng() % uint64_t(min));
         }
         const std::optional<Output> out =
             negotiate(req.header("accept"), true, servesProtobuf(r.kind));
         if (!out || *out == Output::Yaml) {
-            sendStatus(w, Status::notAcceptable("watch streams are served as application/json, "
-                                                "application/vnd.kubernetes.protobuf;stream=watch "
-                                                "or tables"));
+            sendStatus(w, req,
+                       Status::notAcceptable("watch streams are served as application/json, "
+                                             "application/vnd.kubernetes.protobuf;stream=watch "
+                                             "or tables"));
             return;
         }
         auto queue = std::make_shared<EventQueue>();
@@ -758,7 +823,7 @@ struct ApiHandler::Impl
             server.registry().watch(*r.kind, r.ns, o, callbacks);
         if (!handle) {
             record(who, "watch", r, apierrors::httpCode(handle.status()), start, false);
-            sendStatus(w, handle.status());
+            sendStatus(w, req, handle.status());
             return;
         }
         std::shared_ptr<client::WatchHandle> shared(std::move(*handle));
@@ -859,7 +924,7 @@ struct ApiHandler::Impl
         Result<std::string> log = server.registry().podLog(r.ns, r.name, o);
         record(who, "get", r, log ? 200 : apierrors::httpCode(log.status()), start, false);
         if (!log) {
-            sendStatus(w, log.status());
+            sendStatus(w, req, log.status());
             return;
         }
         if (!o.follow) {
@@ -910,18 +975,19 @@ struct ApiHandler::Impl
         else if (m == "DELETE")
             verb = r.name.empty() ? "deletecollection" : "delete";
         else {
-            sendStatus(w, Status::methodNotAllowed("the server does not allow this method on the "
-                                                   "requested resource"));
+            sendStatus(w, req,
+                       Status::methodNotAllowed("the server does not allow this method on the "
+                                                "requested resource"));
             return;
         }
         if (Status s = ApiServer::authorize(who.role, who.user, verb, kind, r.subresource, r.ns);
             !s) {
             record(who, verb, r, 403, start, false);
-            sendStatus(w, s);
+            sendStatus(w, req, s);
             return;
         }
         if (!server.isServing()) {
-            sendStatus(w, Status::unavailable("the API server is stopped"));
+            sendStatus(w, req, Status::unavailable("the API server is stopped"));
             return;
         }
         if (verb == "watch") {
@@ -939,7 +1005,7 @@ struct ApiHandler::Impl
                 " is not supported: Kubist's containers are simulated and have no process to " +
                 (r.subresource == "portforward" ? "forward to" : "attach to"));
             record(who, verb, r, 400, start, false);
-            sendStatus(w, s);
+            sendStatus(w, req, s);
             return;
         }
 
@@ -950,14 +1016,15 @@ struct ApiHandler::Impl
                                   (verb == "get" || verb == "list" || verb == "deletecollection");
         if (!negotiate(req.header("accept"), tableAllowed, servesProtobuf(r.kind))) {
             record(who, verb, r, 406, start, false);
-            sendStatus(w, Status::notAcceptable("only the following media types are accepted: "
-                                                "application/json, application/yaml, "
-                                                "application/vnd.kubernetes.protobuf"));
+            sendStatus(w, req,
+                       Status::notAcceptable("only the following media types are accepted: "
+                                             "application/json, application/yaml, "
+                                             "application/vnd.kubernetes.protobuf"));
             return;
         }
 
         std::vector<std::string> warnings;
-        RequestContext ctx{who.user, &warnings};
+        RequestContext ctx{who.user, &warnings, req.header("user-agent")};
         client::WriteOptions wo;
         wo.subresource = r.subresource;
         wo.dryRun = req.hasParam("dryRun");
@@ -971,7 +1038,7 @@ struct ApiHandler::Impl
             record(who, verb, r, result ? successCode : apierrors::httpCode(result.status()), start,
                    true);
             if (!result) {
-                sendStatus(w, result.status(), warningHeaders(warnings));
+                sendStatus(w, req, result.status(), warningHeaders(warnings));
                 return;
             }
             sendObject(w, req, successCode, **result, tm, warningHeaders(warnings),
@@ -982,7 +1049,7 @@ struct ApiHandler::Impl
             Result<client::ListResult> list = server.registry().list(kind, r.ns, listOptions(req));
             record(who, verb, r, list ? 200 : apierrors::httpCode(list.status()), start, true);
             if (!list)
-                sendStatus(w, list.status());
+                sendStatus(w, req, list.status());
             else
                 sendList(w, req, kind, *list);
             return;
@@ -1004,7 +1071,7 @@ struct ApiHandler::Impl
                 const api::KindInfo *bodyKind = api::Scheme::builtin().byKind(
                     sub->group.empty() ? sub->version : sub->group + "/" + sub->version, sub->kind);
                 if (!bodyKind) {
-                    sendStatus(w, Status::methodNotAllowed("not supported"));
+                    sendStatus(w, req, Status::methodNotAllowed("not supported"));
                     return;
                 }
                 Result<std::unique_ptr<Message>> body = decodeBody(req, *bodyKind, &warnings);
@@ -1018,8 +1085,9 @@ struct ApiHandler::Impl
                 return;
             }
             if (!r.name.empty()) {
-                sendStatus(w, Status::methodNotAllowed("the server does not allow this method on "
-                                                       "the requested resource"));
+                sendStatus(w, req,
+                           Status::methodNotAllowed("the server does not allow this method on "
+                                                    "the requested resource"));
                 return;
             }
             Result<std::unique_ptr<Message>> body = decodeBody(req, kind, &warnings);
@@ -1096,15 +1164,15 @@ struct ApiHandler::Impl
             record(who, verb, r, deleted ? 200 : apierrors::httpCode(deleted.status()), start,
                    true);
             if (!deleted)
-                sendStatus(w, deleted.status());
+                sendStatus(w, req, deleted.status());
             else
                 sendList(w, req, kind, *deleted);
         }
     }
 };
 
-ApiHandler::ApiHandler(ApiServer &server, std::map<std::string, Identity> tokens)
-    : m_impl(std::make_unique<Impl>(server, std::move(tokens)))
+ApiHandler::ApiHandler(ApiServer &server, std::map<std::string, Identity> tokens, ApiLimits limits)
+    : m_impl(std::make_unique<Impl>(server, std::move(tokens), limits))
 {}
 
 ApiHandler::~ApiHandler() = default;
@@ -1125,12 +1193,39 @@ void ApiHandler::handle(const HttpRequest &req, ResponseWriter &w)
     if (d.handleHealth(req, w))
         return;
     if (d.shuttingDown) {
-        Impl::sendStatus(w,
+        Impl::sendStatus(w, req,
                          apierrors::tooManyRequests("The apiserver is shutting down, please "
                                                     "try again later.",
                                                     1),
                          {{"Connection", "close"}});
         return;
+    }
+    // Limits (kube-apiserver's max-in-flight and timeout filters).
+    std::optional<InFlightSlot> slot;
+    if (!isLongRunning(req)) {
+        const bool mutating = isMutating(req);
+        slot.emplace(mutating ? d.mutatingInFlight : d.readOnlyInFlight,
+                     mutating ? d.limits.maxMutatingRequestsInFlight
+                              : d.limits.maxRequestsInFlight);
+        if (!slot->taken()) {
+            Impl::sendStatus(
+                w, req,
+                apierrors::tooManyRequests("Too many requests, please try again later.", 1));
+            return;
+        }
+        std::chrono::milliseconds timeout = d.limits.requestTimeout;
+        if (req.hasParam("timeout")) {
+            Result<std::chrono::nanoseconds> asked = api::parseGoDuration(req.param("timeout"));
+            if (!asked) {
+                Impl::sendStatus(
+                    w, req,
+                    Status::invalidArgument("invalid timeout: " + asked.status().message()));
+                return;
+            }
+            if (*asked > std::chrono::nanoseconds::zero())
+                timeout = std::min(timeout, std::chrono::ceil<std::chrono::milliseconds>(*asked));
+        }
+        w.setTimeout(timeout);
     }
     if (req.path == "/version" || req.path == "/version/") {
         d.handleDiscovery(req, w);
@@ -1138,7 +1233,7 @@ void ApiHandler::handle(const HttpRequest &req, ResponseWriter &w)
     }
     std::optional<Identity> who = d.authenticate(req);
     if (!who) {
-        Impl::sendStatus(w, Status::unauthenticated("Unauthorized"));
+        Impl::sendStatus(w, req, Status::unauthenticated("Unauthorized"));
         return;
     }
     if (d.handleDiscovery(req, w))
@@ -1146,11 +1241,12 @@ void ApiHandler::handle(const HttpRequest &req, ResponseWriter &w)
     Status error;
     std::optional<Route> r = d.route(req.path, &error);
     if (!r) {
-        Impl::sendStatus(w, Status::notFound("the server could not find the requested resource"));
+        Impl::sendStatus(w, req,
+                         Status::notFound("the server could not find the requested resource"));
         return;
     }
     if (!error.isOk()) {
-        Impl::sendStatus(w, error);
+        Impl::sendStatus(w, req, error);
         return;
     }
     d.serveResource(req, w, *r, *who);

@@ -1,5 +1,8 @@
 #include "httpserver.h"
 
+#include "beastrequest.h"
+#include "requestparser.h"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -20,72 +23,6 @@ namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::string percentDecode(std::string_view s, bool plusIsSpace)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
-            out += char(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2]));
-            i += 2;
-        } else if (plusIsSpace && s[i] == '+') {
-            out += ' ';
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-void parseTarget(std::string_view target, HttpRequest &req)
-{
-    const size_t q = target.find('?');
-    req.path = percentDecode(target.substr(0, q), false);
-    if (q == std::string_view::npos)
-        return;
-    std::string_view query = target.substr(q + 1);
-    while (!query.empty()) {
-        const size_t amp = query.find('&');
-        std::string_view pair = query.substr(0, amp);
-        const size_t eq = pair.find('=');
-        if (!pair.empty())
-            req.query.emplace(percentDecode(pair.substr(0, eq), true),
-                              eq == std::string_view::npos
-                                  ? std::string()
-                                  : percentDecode(pair.substr(eq + 1), true));
-        if (amp == std::string_view::npos)
-            break;
-        query.remove_prefix(amp + 1);
-    }
-}
-
-} // namespace
-
-std::string HttpRequest::param(const std::string &name) const
-{
-    auto it = query.find(name);
-    return it == query.end() ? std::string() : it->second;
-}
-
-std::string HttpRequest::header(const std::string &lowerName) const
-{
-    auto it = headers.find(lowerName);
-    return it == headers.end() ? std::string() : it->second;
-}
-
 struct HttpServer::Impl
 {
     struct Connection
@@ -95,9 +32,16 @@ struct HttpServer::Impl
         std::atomic<int64_t> deadline{0}; // steady ms; 0 = none
         std::atomic<bool> busy{false};    // a request is being handled
         std::atomic<bool> done{false};
+        // A handler's response and the watchdog's 504 never interleave:
+        std::atomic<int64_t> responseDeadline{0}; // steady ms; 0 = none
+        std::mutex writeMutex;
+        bool responseStarted = false;        // guarded by writeMutex
+        bool timedOut = false;               // guarded by writeMutex
+        std::function<void()> answerTimeout; // guarded by writeMutex
     };
 
     Options options;
+    RequestLimits limits;
     HttpHandler handler;
     HttpServer *owner = nullptr;
     net::io_context io;
@@ -159,13 +103,30 @@ struct HttpServer::Impl
         while (running) {
             watchdogWake.wait_for(lock, std::chrono::milliseconds(200));
             const int64_t now = nowMs();
+            std::vector<std::shared_ptr<Connection>> late;
             for (auto &c : connections) {
                 const int64_t d = c->deadline.load();
                 if (d != 0 && d < now && !c->done) {
                     c->deadline = 0;
                     shutdownSocket(*c->socket);
                 }
+                const int64_t r = c->responseDeadline.load();
+                if (r != 0 && r < now && !c->done) {
+                    c->responseDeadline = 0;
+                    late.push_back(c);
+                }
             }
+            // Answering may block on a slow client: not under the lock.
+            lock.unlock();
+            for (auto &c : late) {
+                std::lock_guard write(c->writeMutex);
+                if (c->responseStarted || !c->answerTimeout)
+                    continue;
+                c->timedOut = true;
+                c->answerTimeout();
+                c->answerTimeout = nullptr;
+            }
+            lock.lock();
         }
     }
 
@@ -200,11 +161,16 @@ struct HttpServer::Impl
         void send(int status, const std::string &contentType, std::string body,
                   const Headers &headers) override
         {
+            std::lock_guard lock(m_conn.writeMutex);
+            if (!startResponse())
+                return;
             http::response<http::string_body> res{http::status(status), m_version};
             res.set(http::field::content_type, contentType);
             res.set(http::field::cache_control, "no-cache, private");
             setHeaders(res, headers);
-            res.keep_alive(m_keepAlive && !m_server->isStopping());
+            // A handler's "Connection: close" (shutting down) is kept.
+            const bool handlerCloses = beast::iequals(res[http::field::connection], "close");
+            res.keep_alive(m_keepAlive && !handlerCloses && !m_server->isStopping());
             res.body() = std::move(body);
             res.prepare_payload();
             beast::error_code ec;
@@ -216,6 +182,9 @@ struct HttpServer::Impl
 
         bool begin(int status, const std::string &contentType, const Headers &headers) override
         {
+            std::lock_guard lock(m_conn.writeMutex);
+            if (!startResponse())
+                return false;
             http::response<http::empty_body> res{http::status(status), m_version};
             res.set(http::field::content_type, contentType);
             res.set(http::field::cache_control, "no-cache, private");
@@ -262,11 +231,30 @@ struct HttpServer::Impl
 
         bool serverStopping() const override { return m_server->isStopping(); }
 
+        void setTimeout(std::chrono::milliseconds timeout) override
+        {
+            m_conn.responseDeadline = nowMs() + std::max<int64_t>(1, timeout.count());
+        }
+
         bool ok() const { return m_ok; }
         bool sent() const { return m_sent; }
         bool keepAlive() const { return m_keepAlive; }
 
     private:
+        // Under writeMutex: claims the response for the handler, or finds
+        // that the watchdog already answered 504 (then nothing is written).
+        bool startResponse()
+        {
+            m_conn.responseDeadline = 0;
+            if (m_conn.timedOut) {
+                m_ok = false;
+                m_sent = true;
+                return false;
+            }
+            m_conn.responseStarted = true;
+            return true;
+        }
+
         Stream &m_stream;
         Connection &m_conn;
         const HttpServer *m_server;
@@ -283,15 +271,36 @@ struct HttpServer::Impl
         http::response<http::string_body> res{status, version};
         res.set(http::field::content_type, "application/json");
         res.keep_alive(false);
-        res.body() =
-            R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
-            R"("message":")" +
-            msg + R"(","reason":")" +
-            (status == http::status::payload_too_large ? "RequestEntityTooLarge" : "BadRequest") +
-            R"(","code":)" + std::to_string(int(status)) + "}";
+        res.body() = R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
+                     R"("message":")" +
+                     msg + R"(","reason":")" +
+                     (status == http::status::payload_too_large ? "RequestEntityTooLarge"
+                      : status == http::status::request_header_fields_too_large
+                          ? "RequestHeaderFieldsTooLarge"
+                      : status == http::status::gateway_timeout ? "Timeout"
+                                                                : "BadRequest") +
+                     R"(","code":)" + std::to_string(int(status)) + "}";
         res.prepare_payload();
         beast::error_code ec;
         http::write(stream, res, ec);
+    }
+
+    // Reads until `buffer` holds a whole request head (or more than the
+    // header limit). False when the connection ended or failed first.
+    template<class Stream>
+    bool readHead(Stream &stream, beast::flat_buffer &buffer, beast::error_code &ec)
+    {
+        while (true) {
+            const std::string_view bytes(static_cast<const char *>(buffer.data().data()),
+                                         buffer.size());
+            if (findHeadEnd(bytes.substr(0, limits.maxHeaderBytes + 4)) != std::string_view::npos ||
+                bytes.size() > limits.maxHeaderBytes)
+                return true;
+            const size_t n = stream.read_some(buffer.prepare(16 * 1024), ec);
+            if (ec)
+                return false;
+            buffer.commit(n);
+        }
     }
 
     template<class Stream>
@@ -301,10 +310,31 @@ struct HttpServer::Impl
         bool first = true;
         while (running && !owner->isStopping()) {
             conn.deadline = nowMs() + (first ? options.headerTimeout : options.idleTimeout).count();
+            beast::error_code ec;
+            // The whole head first, checked strictly (requestparser.h):
+            // Beast would accept some heads a proxy reads differently.
+            if (!readHead(stream, buffer, ec))
+                return;
+            const std::string_view bytes(static_cast<const char *>(buffer.data().data()),
+                                         buffer.size());
+            const size_t headEnd = findHeadEnd(bytes.substr(0, limits.maxHeaderBytes + 4));
+            if (headEnd == std::string_view::npos) {
+                sendError(stream, http::status::request_header_fields_too_large, 11,
+                          "the request header is too large (limit " +
+                              std::to_string(limits.maxHeaderBytes) + " bytes)");
+                return;
+            }
+            if (Status s = checkRequestHead(bytes.substr(0, headEnd), limits); !s) {
+                sendError(stream,
+                          s.code() == Status::Code::TooLarge
+                              ? http::status::request_header_fields_too_large
+                              : http::status::bad_request,
+                          11, s.message());
+                return;
+            }
             http::request_parser<http::string_body> parser;
             parser.body_limit(options.maxBodyBytes);
-            parser.header_limit(256 * 1024);
-            beast::error_code ec;
+            parser.header_limit(std::uint32_t(limits.maxHeaderBytes + 4));
             http::read_header(stream, buffer, parser, ec);
             if (ec == http::error::body_limit) {
                 // Beast refuses a declared Content-Length over the limit
@@ -342,25 +372,30 @@ struct HttpServer::Impl
             }
             conn.deadline = 0;
             first = false;
-            http::request<http::string_body> msg = parser.release();
-            HttpRequest req;
-            req.method = std::string(msg.method_string());
-            req.target = std::string(msg.target());
-            parseTarget(req.target, req);
-            for (const auto &field : msg) {
-                std::string name(field.name_string());
-                for (char &c : name)
-                    c = char(std::tolower(static_cast<unsigned char>(c)));
-                auto [it, inserted] = req.headers.emplace(name, std::string(field.value()));
-                if (!inserted)
-                    it->second += ", " + std::string(field.value());
-            }
-            req.body = std::move(msg.body());
+            const unsigned version = parser.get().version();
+            const bool keepAlive = parser.get().keep_alive();
+            HttpRequest req = toHttpRequest(parser.release());
             req.clientCertificateSubject = clientSubject;
-            Writer<Stream> writer(stream, conn, owner, msg.version(), msg.keep_alive());
+            Writer<Stream> writer(stream, conn, owner, version, keepAlive);
+            {
+                std::lock_guard lock(conn.writeMutex);
+                conn.responseStarted = false;
+                conn.timedOut = false;
+                conn.answerTimeout = [this, &stream, version] {
+                    sendError(stream, http::status::gateway_timeout, version,
+                              "Timeout: request did not complete within the allotted timeout");
+                };
+            }
             conn.busy = true;
             handler(req, writer);
             conn.busy = false;
+            {
+                std::lock_guard lock(conn.writeMutex);
+                conn.answerTimeout = nullptr;
+                conn.responseDeadline = 0;
+                if (conn.timedOut)
+                    return; // the 504 said Connection: close
+            }
             if (!writer.sent())
                 writer.send(500, "text/plain", "no response\n", {});
             if (!writer.ok() || !writer.keepAlive())
@@ -399,6 +434,7 @@ struct HttpServer::Impl
 HttpServer::HttpServer(Options options, HttpHandler handler)
     : m_impl(std::make_unique<Impl>())
 {
+    m_impl->limits.maxBodyBytes = options.maxBodyBytes;
     m_impl->options = std::move(options);
     m_impl->handler = std::move(handler);
     m_impl->owner = this;

@@ -49,6 +49,12 @@ public:
     virtual bool clientGone() = 0;
     // The server is shutting down: streams should end promptly.
     virtual bool serverStopping() const = 0;
+    // Bounds an ordinary request (not a stream): if no response has begun
+    // `timeout` from now, the server answers 504 with a Timeout Status and
+    // closes the connection; what the handler sends later is discarded (it
+    // is not stopped: a write it was making may still complete, as in
+    // kube-apiserver). Call before sending; the last call counts.
+    virtual void setTimeout(std::chrono::milliseconds timeout) = 0;
 };
 
 using HttpHandler = std::function<void(const HttpRequest &, ResponseWriter &)>;

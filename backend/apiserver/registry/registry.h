@@ -32,6 +32,9 @@ struct RequestContext
     std::string user; // "admin", "scheduler", "kubelet/worker-2", ...
     // Warnings for the client (fieldValidation=Warn, deprecated fields); may be null.
     std::vector<std::string> *warnings = nullptr;
+    // The client's User-Agent ("kubectl/v1.32.0 (linux/amd64) ..."), empty
+    // in-process; the default field manager is derived from it.
+    std::string userAgent = {};
 };
 
 // Supplies pods/log: the simulated kubelet registers itself here.

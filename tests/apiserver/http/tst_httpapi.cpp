@@ -10,6 +10,8 @@
 // store's revision, a list's resourceVersion and the object, before and
 // after) while the server kept serving on the same connection.
 
+#include "httptestserver.h"
+
 #include "backend/apiserver/apiserver.h"
 #include "backend/apiserver/http/apihandler.h"
 #include "backend/apiserver/http/certificates.h"
@@ -42,6 +44,9 @@
 
 using namespace kubist;
 using namespace kubist::apiserver;
+using kubist::testing::Headers;
+using kubist::testing::WireClient;
+using kubist::testing::WireResponse;
 
 namespace {
 
@@ -50,188 +55,9 @@ namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = net::ip::tcp;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr size_t kMaxBody = 3 * 1024 * 1024;
 constexpr auto kHeaderTimeout = std::chrono::milliseconds(3000);
-
-// One HTTP response as the client read it.
-struct WireResponse
-{
-    int status = 0;    // 0: no response (see error)
-    std::string error; // why there is no response
-    Headers headers;   // names lower-cased, in order
-    std::string body;
-    bool chunked = false;
-    bool keepAlive = false;
-
-    std::string header(const std::string &lowerName) const
-    {
-        for (const auto &[k, v] : headers)
-            if (k == lowerName)
-                return v;
-        return {};
-    }
-    std::vector<std::string> headerValues(const std::string &lowerName) const
-    {
-        std::vector<std::string> out;
-        for (const auto &[k, v] : headers)
-            if (k == lowerName)
-                out.push_back(v);
-        return out;
-    }
-    QJsonObject json() const
-    {
-        return QJsonDocument::fromJson(QByteArray::fromStdString(body)).object();
-    }
-    // Newline-delimited JSON watch events.
-    std::vector<QJsonObject> events() const
-    {
-        std::vector<QJsonObject> out;
-        for (const QByteArray &line : QByteArray::fromStdString(body).split('\n'))
-            if (!line.trimmed().isEmpty())
-                out.push_back(QJsonDocument::fromJson(line).object());
-        return out;
-    }
-};
-
-// A small blocking HTTPS client: one connection, kept alive across requests
-// and opened again when the server closed it. Every exchange writes the
-// request and reads the response concurrently (as Go's transport does), so
-// a response the server sends before reading the whole body is seen.
-class WireClient final
-{
-public:
-    WireClient(uint16_t port, const std::string &caFile)
-        : m_port(port)
-        , m_tls(ssl::context::tls_client)
-    {
-        beast::error_code ec;
-        m_tls.load_verify_file(caFile, ec);
-        if (ec)
-            qFatal("cannot load CA %s: %s", caFile.c_str(), ec.message().c_str());
-        m_tls.set_verify_mode(ssl::verify_peer);
-    }
-
-    WireResponse request(const std::string &method, const std::string &target,
-                         const std::string &token, const std::string &body = {},
-                         const Headers &headers = {})
-    {
-        http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-        req.set(http::field::host, "127.0.0.1:" + std::to_string(m_port));
-        req.set(http::field::user_agent, "tst_httpapi");
-        if (!token.empty())
-            req.set(http::field::authorization, "Bearer " + token);
-        for (const auto &[k, v] : headers)
-            req.set(k, v);
-        req.body() = body;
-        req.keep_alive(true);
-        req.prepare_payload();
-        std::ostringstream bytes;
-        bytes << req;
-        return exchange(bytes.str(), false);
-    }
-
-    // Sends `bytes` as they are on a fresh connection and reads one response.
-    WireResponse raw(const std::string &bytes) { return exchange(bytes, true); }
-
-    // Connections opened so far.
-    int connects() const { return m_connects; }
-    bool connected() const { return m_stream != nullptr; }
-
-    void disconnect()
-    {
-        if (!m_stream)
-            return;
-        beast::error_code ec;
-        beast::get_lowest_layer(*m_stream).socket().shutdown(tcp::socket::shutdown_both, ec);
-        beast::get_lowest_layer(*m_stream).close();
-        m_stream.reset();
-        m_buffer.clear();
-    }
-
-    void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
-
-private:
-    using Stream = beast::ssl_stream<beast::tcp_stream>;
-
-    void run()
-    {
-        m_io.restart();
-        m_io.run();
-    }
-
-    beast::error_code connect()
-    {
-        disconnect();
-        m_stream = std::make_unique<Stream>(m_io, m_tls);
-        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(m_stream->native_handle()), "127.0.0.1");
-        beast::error_code result = net::error::would_block;
-        auto &layer = beast::get_lowest_layer(*m_stream);
-        layer.expires_after(m_timeout);
-        layer.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), m_port),
-                            [&](beast::error_code ec) { result = ec; });
-        run();
-        if (!result) {
-            layer.expires_after(m_timeout);
-            m_stream->async_handshake(ssl::stream_base::client,
-                                      [&](beast::error_code ec) { result = ec; });
-            run();
-        }
-        if (result)
-            disconnect();
-        else
-            ++m_connects;
-        return result;
-    }
-
-    WireResponse exchange(const std::string &bytes, bool fresh)
-    {
-        WireResponse out;
-        if (fresh || !m_stream)
-            if (beast::error_code ec = connect()) {
-                out.error = "connect: " + ec.message();
-                return out;
-            }
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(64 * 1024 * 1024);
-        beast::error_code writeResult = net::error::would_block;
-        beast::error_code readResult = net::error::would_block;
-        beast::get_lowest_layer(*m_stream).expires_after(m_timeout);
-        net::async_write(*m_stream, net::buffer(bytes),
-                         [&](beast::error_code ec, size_t) { writeResult = ec; });
-        http::async_read(*m_stream, m_buffer, parser,
-                         [&](beast::error_code ec, size_t) { readResult = ec; });
-        run();
-        if (readResult) {
-            out.error = "read: " + readResult.message() + " (write: " + writeResult.message() + ")";
-            disconnect();
-            return out;
-        }
-        const auto &res = parser.get();
-        out.status = int(res.result_int());
-        for (const auto &field : res) {
-            std::string name(field.name_string());
-            for (char &c : name)
-                c = char(std::tolower(static_cast<unsigned char>(c)));
-            out.headers.emplace_back(name, std::string(field.value()));
-        }
-        out.body = res.body();
-        out.chunked = res.chunked();
-        out.keepAlive = res.keep_alive();
-        if (writeResult || !out.keepAlive)
-            disconnect();
-        return out;
-    }
-
-    const uint16_t m_port;
-    net::io_context m_io;
-    ssl::context m_tls;
-    std::unique_ptr<Stream> m_stream;
-    beast::flat_buffer m_buffer;
-    std::chrono::milliseconds m_timeout{20000};
-    int m_connects = 0;
-};
 
 // JSON is written in raw strings, never next to escaped quotes ("\""): moc
 // (Qt 6.4) loses its place in the file on such a line and generates nothing.
@@ -251,14 +77,12 @@ class TestHttpApi : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<store::Store> m_store;
-    std::unique_ptr<ApiServer> m_server;
-    std::unique_ptr<ApiHandler> m_handler;
-    std::unique_ptr<HttpServer> m_http;
-    std::unique_ptr<WireClient> m_client;
+    kubist::testing::HttpTestServer m_srv;
+    store::Store *m_store = nullptr;
+    ApiServer *m_server = nullptr;
     ServerCredentials m_creds;
     uint16_t m_port = 0;
+    std::unique_ptr<WireClient> m_client;
     std::string m_staleRv; // a resourceVersion "existing" had before its last update
 
     std::string token(const QString &who) const
@@ -330,37 +154,15 @@ class TestHttpApi : public QObject
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        store::StoreOptions o;
-        o.compactionIntervalMs = 0;
-        o.powerSafe = false;
-        auto s = store::Store::open((m_dir.path() + "/store").toStdString(), o);
-        QVERIFY2(s.isOk(), s.status().message().c_str());
-        m_store = std::move(*s);
-        QVERIFY(QDir().mkpath(m_dir.path() + "/pki"));
-        auto creds = ensureServerCredentials((m_dir.path() + "/pki").toStdString());
-        QVERIFY2(creds.isOk(), creds.status().message().c_str());
-        m_creds = *creds;
-        m_server = std::make_unique<ApiServer>(*m_store, SystemClock::instance());
-        QVERIFY(m_server->registry().bootstrap().isOk());
-        m_handler = std::make_unique<ApiHandler>(
-            *m_server, std::map<std::string, ApiHandler::Identity>{
-                           {m_creds.adminToken, ApiHandler::Identity{"admin", Role::Admin}},
-                           {m_creds.viewerToken, ApiHandler::Identity{"viewer", Role::Viewer}}});
         HttpServer::Options ho;
-        ho.address = "127.0.0.1";
-        ho.port = 0;
-        ho.tls = true;
-        ho.certFile = m_creds.certFile;
-        ho.keyFile = m_creds.keyFile;
-        ho.clientCaFile = m_creds.caCertFile;
         ho.maxBodyBytes = kMaxBody;
         ho.headerTimeout = kHeaderTimeout;
-        m_http = std::make_unique<HttpServer>(
-            ho, [this](const HttpRequest &req, ResponseWriter &w) { m_handler->handle(req, w); });
-        auto port = m_http->start();
-        QVERIFY2(port.isOk(), port.status().message().c_str());
-        m_port = *port;
+        const std::string error = m_srv.start(ApiLimits(), ho);
+        QVERIFY2(error.empty(), error.c_str());
+        m_store = m_srv.store.get();
+        m_server = m_srv.server.get();
+        m_creds = m_srv.creds;
+        m_port = m_srv.port;
         m_client = std::make_unique<WireClient>(m_port, m_creds.caCertFile);
 
         // "existing" has been updated once, so its first resourceVersion is stale.
@@ -390,12 +192,7 @@ private slots:
     void cleanupTestCase()
     {
         m_client.reset();
-        if (m_http)
-            m_http->stop(std::chrono::milliseconds(1000));
-        m_http.reset();
-        m_handler.reset();
-        m_server.reset();
-        m_store.reset();
+        m_srv.stop();
     }
 
     // ---- rejected requests ---------------------------------------------------
