@@ -5,6 +5,7 @@
 #include "backend/util/simclock.h"
 #include "model/clustermodel.h"
 #include "widgets/mainwindow.h"
+#include "widgets/pacebar.h"
 
 #include "apps_v1.pb.h"
 #include "core_v1.pb.h"
@@ -13,11 +14,14 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -62,6 +66,25 @@ bool looksLikeEmbeddedDataDir(const QString &dir)
     const QDir d(dir);
     return d.exists() && (QFileInfo::exists(d.filePath(QStringLiteral("cluster.json"))) ||
                           QFileInfo::exists(d.filePath(QStringLiteral("store"))));
+}
+
+// The desktop user's settings (window geometry, last pace) live in the XDG
+// config location: $XDG_CONFIG_HOME/kubist/kubist.conf, by default
+// ~/.config/kubist/kubist.conf. Organization and application are given to
+// QSettings rather than set on the application, which would move the app
+// data location (QStandardPaths puts the organization into that path too).
+constexpr char kGeometryKey[] = "window/geometry";
+constexpr char kSpeedKey[] = "pace/speed";
+
+// The saved pace, when it is one the pace bar offers.
+std::optional<double> savedSpeed(const QSettings &settings)
+{
+    bool ok = false;
+    const double speed = settings.value(kSpeedKey).toDouble(&ok);
+    const auto &offered = kubist::widgets::PaceBar::kSpeeds;
+    if (!ok || std::find(std::begin(offered), std::end(offered), speed) == std::end(offered))
+        return std::nullopt;
+    return speed;
 }
 
 } // namespace
@@ -135,9 +158,20 @@ int runGui(QApplication &app)
               QStringLiteral("/embedded");
     }
 
+    // Settings are the interactive user's: a --screenshot or
+    // --exit-when-ready run (scripts, tests) neither reads nor writes them,
+    // so its picture does not depend on the last session.
+    std::optional<QSettings> settings;
+    if (!parser.isSet(screenshot) && !parser.isSet(exitWhenReady))
+        settings.emplace(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("kubist"),
+                         QStringLiteral("kubist"));
+
     // Cluster time: owned here, so it outlives every cluster and window
     // of this run (a reset builds both afresh on the same clock).
     kubist::SimClock pace;
+    if (settings)
+        if (const std::optional<double> speed = savedSpeed(*settings))
+            pace.setSpeed(*speed);
     std::string profile; // empty: the data directory's own (or the default)
     int rc = 0;
     for (;;) {
@@ -170,6 +204,8 @@ int runGui(QApplication &app)
             // The window (and its informers) goes before the cluster.
             kubist::widgets::MainWindow window(cluster->client("kubist-gui"), windowOptions);
             window.resize(1400, 900);
+            if (settings)
+                window.restoreGeometry(settings->value(kGeometryKey).toByteArray());
             window.show();
             QObject::connect(&window, &kubist::widgets::MainWindow::resetRequested, &window,
                              [&](const QString &p) {
@@ -205,6 +241,12 @@ int runGui(QApplication &app)
             // (last window closed) must not end this one's loop.
             QCoreApplication::removePostedEvents(nullptr, QEvent::Quit);
             rc = app.exec();
+            if (settings) {
+                // Presentation mode's full screen is not the window's own size.
+                if (!window.presentationMode())
+                    settings->setValue(kGeometryKey, window.saveGeometry());
+                settings->setValue(kSpeedKey, pace.speed());
+            }
         }
         cluster->stop();
         cluster.reset();
