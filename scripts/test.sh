@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds Kubist with warnings as errors, and runs
-# every test (unit, integration with the real kubectl, GUI offscreen), then
-# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# every test (unit, integration with the real kubectl, GUI offscreen, the
+# Debian package), fuzzes the decoders and parsers for a minute each, then
+# runs the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 # This is the README's test command; CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,12 @@ jobs="$(nproc)"
 cmake --preset ci
 cmake --build --preset ci -j "$jobs"
 ctest --preset ci -j "$jobs"
+
+# libFuzzer (clang, ASan + UBSan): every decoder and parser for a bounded
+# time, two at a time, plus every kept regression input.
+if [ "${KUBIST_SKIP_FUZZ:-0}" != 1 ]; then
+    FUZZ_SECONDS="${FUZZ_SECONDS:-60}" ./scripts/fuzz.sh
+fi
 
 if [ "${KUBIST_SKIP_ASAN:-0}" != 1 ]; then
     cmake --preset asan

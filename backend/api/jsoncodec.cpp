@@ -11,7 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace kubist::api {
 
@@ -260,14 +260,21 @@ private:
         const Descriptor *entryType = f.fd->message_type();
         const FieldDescriptor *keyFd = entryType->map_key();
         const FieldDescriptor *valueFd = entryType->map_value();
-        std::unordered_set<std::string_view> seen;
+        // Each key's entry, so that a duplicate key (lenient mode) replaces
+        // the value as in Go, instead of adding a second entry for it.
+        std::unordered_map<std::string_view, int> seen;
+        const int base = r->FieldSize(*msg, f.fd);
         for (auto [key, item] : obj) {
             PathScope scope(*this, key);
-            if (!seen.insert(key).second) {
+            Message *entry;
+            if (auto [it, inserted] = seen.emplace(key, base + int(seen.size())); !inserted) {
                 if (Status s = unknownOrDuplicate(true); !s)
                     return s;
+                entry = r->MutableRepeatedMessage(msg, f.fd, it->second);
+                entry->Clear();
+            } else {
+                entry = r->AddMessage(msg, f.fd);
             }
-            Message *entry = r->AddMessage(msg, f.fd);
             const Reflection *er = entry->GetReflection();
             er->SetString(entry, keyFd, std::string(key));
             if (valueFd->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && item.is_null()) {

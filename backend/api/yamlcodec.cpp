@@ -4,11 +4,14 @@
 
 #include <simdjson.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 namespace kubist::api {
 
@@ -367,6 +370,17 @@ bool needsQuotes(std::string_view s)
     return resolvePlain(s).kind != ScalarKind::String;
 }
 
+// Whether `s` reads back unchanged from a literal block scalar as yaml-cpp
+// writes it: "|" without indentation or chomping indicators. That needs one
+// final line break (clip chomping), no leading space on the first non-empty
+// line (it would be taken for indentation), and no tab or CR.
+bool fitsLiteralBlock(std::string_view s)
+{
+    if (s.size() < 2 || s.back() != '\n' || s[s.size() - 2] == '\n')
+        return false;
+    return s[s.find_first_not_of('\n')] != ' ' && s.find_first_of("\t\r") == s.npos;
+}
+
 void emit(YAML::Emitter &e, dom::element el)
 {
     switch (el.type()) {
@@ -401,9 +415,9 @@ void emit(YAML::Emitter &e, dom::element el)
     }
     case dom::element_type::STRING: {
         std::string_view s = el.get_string().value_unsafe();
-        if (s.find('\n') != s.npos && s.find_first_of("\t\r") == s.npos && s.back() != ' ')
+        if (fitsLiteralBlock(s))
             e << YAML::Literal;
-        else if (needsQuotes(s))
+        else if (needsQuotes(s) || s.find('\n') != s.npos)
             e << YAML::DoubleQuoted;
         e << std::string(s);
         return;
@@ -420,6 +434,70 @@ void emit(YAML::Emitter &e, dom::element el)
         e << YAML::Null;
         return;
     }
+}
+
+// Ignores the events of a document; remembers where it started.
+class DocumentWalker final : public YAML::EventHandler
+{
+public:
+    void OnDocumentStart(const YAML::Mark &mark) override { start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t,
+                  const std::string &) override
+    {}
+    void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override
+    {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override
+    {}
+    void OnMapEnd() override {}
+
+    YAML::Mark start;
+};
+
+// yaml-cpp 0.7's LoadAll loops forever, allocating, when its parser reports a
+// document without consuming any input (a stream that starts with ",";
+// yaml-cpp issue #1040, fixed after 0.8). Walks the documents first (without
+// building them) and refuses such a stream. May throw YAML::Exception.
+Status checkDocumentsAdvance(const std::string &text)
+{
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentWalker walker;
+    int last = -1;
+    while (parser.HandleNextDocument(walker)) {
+        if (walker.start.pos <= last)
+            return yamlError(walker.start, "unexpected token");
+        last = walker.start.pos;
+    }
+    return {};
+}
+
+// Offset of the first character of valid UTF-8 `s` outside YAML's printable
+// set (tab, LF, CR, U+0020-U+007E, U+0085, U+00A0-U+D7FF, U+E000-U+FFFD,
+// U+10000 and up), or npos.
+size_t firstNonPrintable(std::string_view s)
+{
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+                return i;
+            continue;
+        }
+        // Lead bytes of the excluded ranges; valid UTF-8 has their
+        // continuation bytes.
+        const auto next = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+        if (c == 0xc2 && next(1) < 0xa0 && next(1) != 0x85)
+            return i; // C1 controls other than NEL
+        if (c == 0xef && next(1) == 0xbf && (next(2) & 0xfe) == 0xbe)
+            return i; // U+FFFE, U+FFFF
+    }
+    return s.npos;
 }
 
 } // namespace
@@ -442,9 +520,20 @@ Result<std::vector<std::string>> YamlCodec::toJsonDocuments(std::string_view yam
         return Status::invalidArgument("invalid YAML at line " + std::to_string(line) +
                                        ": the input is not valid UTF-8");
     }
+    // YAML streams hold only printable characters (YAML 1.2 c-printable), and
+    // Go's reader refuses the rest ("control characters are not allowed");
+    // yaml-cpp 0.7 does not check.
+    if (const size_t bad = firstNonPrintable(yaml); bad != yaml.npos)
+        return Status::invalidArgument(
+            "invalid YAML at line " +
+            std::to_string(1 + std::count(yaml.begin(), yaml.begin() + ptrdiff_t(bad), '\n')) +
+            ": control characters are not allowed");
     std::vector<YAML::Node> docs;
     try {
-        docs = YAML::LoadAll(std::string(yaml));
+        const std::string text(yaml);
+        if (Status s = checkDocumentsAdvance(text); !s)
+            return s;
+        docs = YAML::LoadAll(text);
     } catch (const YAML::DeepRecursion &e) {
         return yamlError(e.mark, "nesting too deep");
     } catch (const YAML::Exception &e) {

@@ -1141,7 +1141,11 @@ struct ApiHandler::Impl
             api::TypeMeta tm = kind.typeMeta();
             if (r.subresource == "scale")
                 tm = {"autoscaling/v1", "Scale"};
-            finish(server.registry().patch(ctx, kind, r.ns, r.name, type, req.body, wo), 200, tm);
+            // An apply of a missing object creates it: 201, as a create.
+            bool created = false;
+            Result<client::ObjectPtr> patched =
+                server.registry().patch(ctx, kind, r.ns, r.name, type, req.body, wo, &created);
+            finish(patched, created ? 201 : 200, tm);
             return;
         }
         if (verb == "delete") {

@@ -5,6 +5,8 @@
 #include "backend/api/jsoncodec.h"
 #include "backend/api/labelselector.h"
 #include "backend/api/protocodec.h"
+#include "backend/api/yamlcodec.h"
+#include "backend/apiserver/apply/fieldmanager.h"
 #include "backend/apiserver/patch/jsonpatch.h"
 #include "backend/apiserver/patch/mergepatch.h"
 #include "backend/apiserver/patch/strategicmergepatch.h"
@@ -699,9 +701,18 @@ Result<client::ObjectPtr> Registry::write(const api::KindInfo &kind, const std::
     return decode(kind, w.kv);
 }
 
-Result<client::ObjectPtr> Registry::create(const RequestContext &, const api::KindInfo &kind,
+Result<client::ObjectPtr> Registry::create(const RequestContext &ctx, const api::KindInfo &kind,
                                            const std::string &ns, std::unique_ptr<Message> object,
                                            const client::WriteOptions &options)
+{
+    return createObject(ctx, kind, ns, std::move(object), options, {});
+}
+
+Result<client::ObjectPtr> Registry::createObject(const RequestContext &ctx,
+                                                 const api::KindInfo &kind, const std::string &ns,
+                                                 std::unique_ptr<Message> object,
+                                                 const client::WriteOptions &options,
+                                                 FieldsRecord fields)
 {
     if (!object || object->GetDescriptor() != kind.descriptor)
         return apierrors::badRequest("the body is not a " + kind.kind);
@@ -725,6 +736,12 @@ Result<client::ObjectPtr> Registry::create(const RequestContext &, const api::Ki
     for (int attempt = 0;; ++attempt) {
         if (Status s = admitCreate(kind, objectNs, object.get()); !s)
             return s;
+        if (fields.record && attempt == 0)
+            apply::FieldManager(kind, fields.subresource ? fields.subresource : "")
+                .update(
+                    nullptr, object.get(),
+                    apply::FieldManager::managerFor(options.fieldManager, ctx.userAgent, ctx.user),
+                    m_clock.nowSeconds());
         FieldErrors errors = validateCreate(kind, *object);
         if (errors.empty()) {
             CreateAdmission check;
@@ -751,11 +768,11 @@ Result<client::ObjectPtr> Registry::create(const RequestContext &, const api::Ki
     }
 }
 
-Result<client::ObjectPtr> Registry::updateStored(const RequestContext &, const api::KindInfo &kind,
-                                                 const std::string &ns, const std::string &name,
-                                                 std::unique_ptr<Message> object,
-                                                 const client::WriteOptions &options,
-                                                 const Stored *current, bool validate)
+Result<client::ObjectPtr>
+Registry::updateStored(const RequestContext &ctx, const api::KindInfo &kind, const std::string &ns,
+                       const std::string &name, std::unique_ptr<Message> object,
+                       const client::WriteOptions &options, const Stored *current, bool validate,
+                       FieldsRecord fields)
 {
     const Message &old = *current->object;
     const meta::ObjectMeta &oldMd = metadata(old);
@@ -774,6 +791,10 @@ Result<client::ObjectPtr> Registry::updateStored(const RequestContext &, const a
         return apierrors::badRequest("the namespace of the provided object does not match the "
                                      "namespace sent on the request");
 
+    // Server-side apply computed the ledger; keep it whatever part is written.
+    google::protobuf::RepeatedPtrField<meta::ManagedFieldsEntry> appliedFields;
+    if (!fields.record)
+        appliedFields = md->managed_fields();
     const bool statusUpdate = options.subresource == "status";
     if (statusUpdate) {
         // Only status changes through the status subresource.
@@ -808,6 +829,13 @@ Result<client::ObjectPtr> Registry::updateStored(const RequestContext &, const a
         applyDefaults(kind, object.get());
     }
     md->set_resource_version(oldMd.resource_version());
+    if (fields.record)
+        apply::FieldManager(kind, fields.subresource ? fields.subresource : options.subresource)
+            .update(&old, object.get(),
+                    apply::FieldManager::managerFor(options.fieldManager, ctx.userAgent, ctx.user),
+                    m_clock.nowSeconds());
+    else
+        *md->mutable_managed_fields() = std::move(appliedFields);
 
     FieldErrors errors;
     if (validate)
@@ -846,8 +874,9 @@ Result<client::ObjectPtr> Registry::update(const RequestContext &ctx, const api:
         const int32_t replicas = scale.spec().replicas();
         client::WriteOptions o = options;
         o.subresource.clear();
-        Result<client::ObjectPtr> r =
-            guaranteedUpdate(ctx, kind, ns, name, o, [&](Message *obj) -> Status {
+        Result<client::ObjectPtr> r = guaranteedUpdate(
+            ctx, kind, ns, name, o,
+            [&](Message *obj) -> Status {
                 if (!rv.empty() && rv != metadata(*obj).resource_version())
                     return apierrors::conflict(kind, name,
                                                "the object has been modified; please apply your "
@@ -857,7 +886,8 @@ Result<client::ObjectPtr> Registry::update(const RequestContext &ctx, const api:
                 else
                     static_cast<apps::ReplicaSet *>(obj)->mutable_spec()->set_replicas(replicas);
                 return {};
-            });
+            },
+            true, {true, "scale"});
         if (!r)
             return r.status();
         return getSubresource(kind, ns, name, "scale");
@@ -893,7 +923,7 @@ Result<client::ObjectPtr> Registry::guaranteedUpdate(const RequestContext &ctx,
                                                      const std::string &ns, const std::string &name,
                                                      const client::WriteOptions &options,
                                                      const std::function<Status(Message *)> &mutate,
-                                                     bool validate)
+                                                     bool validate, FieldsRecord fields)
 {
     for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
         Result<Stored> current = read(kind, ns, name);
@@ -904,8 +934,8 @@ Result<client::ObjectPtr> Registry::guaranteedUpdate(const RequestContext &ctx,
             return s;
         // The mutation was computed from this revision: it is the precondition.
         mutableMetadata(next.get())->set_resource_version(std::to_string(current->modRevision));
-        Result<client::ObjectPtr> r =
-            updateStored(ctx, kind, ns, name, std::move(next), options, &*current, validate);
+        Result<client::ObjectPtr> r = updateStored(ctx, kind, ns, name, std::move(next), options,
+                                                   &*current, validate, fields);
         if (!r && r.status().code() == Status::Code::Conflict)
             continue;
         return r;
@@ -916,11 +946,12 @@ Result<client::ObjectPtr> Registry::guaranteedUpdate(const RequestContext &ctx,
 Result<client::ObjectPtr> Registry::patch(const RequestContext &ctx, const api::KindInfo &kind,
                                           const std::string &ns, const std::string &name,
                                           client::PatchType type, const std::string &patchBody,
-                                          const client::WriteOptions &options)
+                                          const client::WriteOptions &options, bool *created)
 {
+    if (created)
+        *created = false;
     if (type == client::PatchType::Apply)
-        return Status::unsupported("server-side apply (application/apply-patch+yaml) is not "
-                                   "supported yet");
+        return applyPatch(ctx, kind, ns, name, patchBody, options, created);
     const bool scale = options.subresource == "scale";
     const api::KindInfo *scaleKind = api::Scheme::builtin().byKind("autoscaling/v1", "Scale");
     for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
@@ -977,6 +1008,66 @@ Result<client::ObjectPtr> Registry::patch(const RequestContext &ctx, const api::
         if (!r && r.status().code() == Status::Code::Conflict &&
             metadata(*current).resource_version() != "" &&
             patchBody.find("\"resourceVersion\"") == std::string::npos)
+            continue;
+        return r;
+    }
+    return apierrors::conflict(kind, name, "too many concurrent updates; try again");
+}
+
+Result<client::ObjectPtr> Registry::applyPatch(const RequestContext &ctx, const api::KindInfo &kind,
+                                               const std::string &ns, const std::string &name,
+                                               const std::string &body,
+                                               const client::WriteOptions &options, bool *created)
+{
+    if (options.fieldManager.empty())
+        return apierrors::badRequest("PATCH " + kind.resource + "/" + name +
+                                     ": fieldManager is required for apply requests");
+    if (!options.subresource.empty() && options.subresource != "status")
+        return Status::methodNotAllowed("the server does not allow this method on the requested "
+                                        "resource");
+    Result<std::string> json = api::YamlCodec::toJson(body);
+    if (!json)
+        return apierrors::badRequest("error decoding YAML: " + json.status().message());
+    const apply::FieldManager manager(kind, options.subresource);
+    apply::FieldManager::ApplyOptions applyOptions;
+    applyOptions.manager = options.fieldManager;
+    applyOptions.force = options.force;
+    auto applyError = [](const Status &s) {
+        return s.code() == Status::Code::InvalidArgument ? apierrors::badRequest(s.message()) : s;
+    };
+    for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
+        applyOptions.now = m_clock.nowSeconds();
+        Result<Stored> current = read(kind, ns, name);
+        if (!current && current.status().code() != Status::Code::NotFound)
+            return current.status();
+        if (!current && !options.subresource.empty())
+            return current.status();
+        Result<std::unique_ptr<Message>> applied =
+            manager.apply(current ? current->object.get() : nullptr, *json, applyOptions);
+        if (!applied)
+            return applyError(applied.status());
+        std::unique_ptr<Message> next = std::move(*applied);
+        meta::ObjectMeta *md = mutableMetadata(next.get());
+        if (md->name().empty())
+            md->set_name(name);
+        if (md->name() != name)
+            return apierrors::badRequest("the name of the object (" + md->name() +
+                                         ") does not match the name on the URL (" + name + ")");
+        Result<client::ObjectPtr> r = [&]() -> Result<client::ObjectPtr> {
+            if (!current) {
+                // An apply of a missing object creates it.
+                md->clear_resource_version();
+                return createObject(ctx, kind, ns, std::move(next), options, {false, nullptr});
+            }
+            md->set_resource_version(std::to_string(current->modRevision));
+            return updateStored(ctx, kind, ns, name, std::move(next), options, &*current, true,
+                                {false, nullptr});
+        }();
+        if (r && created)
+            *created = !current;
+        // Someone else wrote (or created) it meanwhile: apply again over theirs.
+        if (!r && (r.status().code() == Status::Code::Conflict ||
+                   (!current && r.status().code() == Status::Code::AlreadyExists)))
             continue;
         return r;
     }

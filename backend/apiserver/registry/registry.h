@@ -37,6 +37,16 @@ struct RequestContext
     std::string userAgent = {};
 };
 
+// How a registry write records metadata.managedFields: as an Update by the
+// request's manager through `subresource` (nullptr: the write's own
+// subresource), or not at all (`record` false: server-side apply has
+// computed them). Internal to the registry.
+struct ManagedFieldsRecording
+{
+    bool record = true;
+    const char *subresource = nullptr;
+};
+
 // Supplies pods/log: the simulated kubelet registers itself here.
 class PodLogSource
 {
@@ -107,10 +117,15 @@ public:
                                      const std::string &ns, const std::string &name,
                                      std::unique_ptr<google::protobuf::Message> object,
                                      const client::WriteOptions &options = {});
+    // PatchType::Apply is server-side apply (the body YAML or JSON; options
+    // must name a fieldManager; options.force takes conflicting fields): an
+    // apply of a missing object creates it, and `created` (when given) says
+    // so (the HTTP answer is then 201).
     Result<client::ObjectPtr> patch(const RequestContext &ctx, const api::KindInfo &kind,
                                     const std::string &ns, const std::string &name,
                                     client::PatchType type, const std::string &patch,
-                                    const client::WriteOptions &options = {});
+                                    const client::WriteOptions &options = {},
+                                    bool *created = nullptr);
     Result<client::ObjectPtr> remove(const RequestContext &ctx, const api::KindInfo &kind,
                                      const std::string &ns, const std::string &name,
                                      const client::DeleteOptions &options = {});
@@ -160,11 +175,18 @@ private:
     Result<Stored> read(const api::KindInfo &kind, const std::string &ns, const std::string &name,
                         int64_t revision = 0);
     client::ObjectPtr decode(const api::KindInfo &kind, const store::KeyValue &kv);
+    using FieldsRecord = ManagedFieldsRecording;
+    Result<client::ObjectPtr> createObject(const RequestContext &ctx, const api::KindInfo &kind,
+                                           const std::string &ns,
+                                           std::unique_ptr<google::protobuf::Message> object,
+                                           const client::WriteOptions &options,
+                                           FieldsRecord fields);
     Result<client::ObjectPtr> updateStored(const RequestContext &ctx, const api::KindInfo &kind,
                                            const std::string &ns, const std::string &name,
                                            std::unique_ptr<google::protobuf::Message> object,
                                            const client::WriteOptions &options,
-                                           const Stored *current, bool validate = true);
+                                           const Stored *current, bool validate = true,
+                                           FieldsRecord fields = {});
     // Read, mutate, write with the read revision as precondition; retried on
     // conflicts. `validate` false only for the server's own changes that
     // update validation forbids to clients (binding a pod to a node).
@@ -172,7 +194,12 @@ private:
     guaranteedUpdate(const RequestContext &ctx, const api::KindInfo &kind, const std::string &ns,
                      const std::string &name, const client::WriteOptions &options,
                      const std::function<Status(google::protobuf::Message *)> &mutate,
-                     bool validate = true);
+                     bool validate = true, FieldsRecord fields = {});
+    // PATCH with application/apply-patch+yaml: server-side apply.
+    Result<client::ObjectPtr> applyPatch(const RequestContext &ctx, const api::KindInfo &kind,
+                                         const std::string &ns, const std::string &name,
+                                         const std::string &body,
+                                         const client::WriteOptions &options, bool *created);
     Result<client::ObjectPtr> write(const api::KindInfo &kind, const std::string &ns,
                                     const std::string &name,
                                     const google::protobuf::Message &object,

@@ -27,6 +27,7 @@
 #include <openssl/x509v3.h>
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -57,6 +58,14 @@ struct WireResponse
     std::string body;
     bool chunked = false;
     bool keepAlive = false;
+
+    // "HTTP <status> <body> <error>" for test failure messages.
+    QString describe() const
+    {
+        return QString("HTTP %1 %2 %3")
+            .arg(status)
+            .arg(QString::fromStdString(body.substr(0, 400)), QString::fromStdString(error));
+    }
 
     std::string header(const std::string &lowerName) const
     {
@@ -297,6 +306,20 @@ struct HttpTestServer
     std::unique_ptr<WireClient> client() const
     {
         return std::make_unique<WireClient>(port, creds.caCertFile);
+    }
+
+    // One admin request on its own connection and thread (a watch, or a
+    // request the test holds in flight); get() the answer.
+    std::future<WireResponse> requestInBackground(const std::string &method,
+                                                  const std::string &target,
+                                                  const std::string &body = {},
+                                                  const Headers &headers = {}) const
+    {
+        return std::async(std::launch::async,
+                          [=, port = port, ca = creds.caCertFile, token = creds.adminToken] {
+                              WireClient c(port, ca);
+                              return c.request(method, target, token, body, headers);
+                          });
     }
 
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(1000))

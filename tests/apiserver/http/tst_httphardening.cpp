@@ -117,13 +117,6 @@ bool isStatus(const WireResponse &r, int code, const QString &reason)
            s.value("reason").toString() == reason && s.value("code").toInt() == code;
 }
 
-QString describe(const WireResponse &r)
-{
-    return QString("HTTP %1 %2 %3")
-        .arg(r.status)
-        .arg(QString::fromStdString(r.body), QString::fromStdString(r.error));
-}
-
 } // namespace
 
 class TestHttpHardening : public QObject
@@ -268,8 +261,8 @@ private slots:
         bytes += body.toStdString();
         WireClient client(m_srv.port, m_srv.creds.caCertFile);
         const WireResponse r = client.raw(bytes);
-        QVERIFY2(isStatus(r, 400, "BadRequest"), qPrintable(describe(r)));
-        QVERIFY2(r.json().value("message").toString().contains(message), qPrintable(describe(r)));
+        QVERIFY2(isStatus(r, 400, "BadRequest"), qPrintable(r.describe()));
+        QVERIFY2(r.json().value("message").toString().contains(message), qPrintable(r.describe()));
         QVERIFY(!r.keepAlive); // the connection is closed after it
         QCOMPARE(m_srv.store->currentRevision(), revision);
         QVERIFY(stillServes());
@@ -305,8 +298,8 @@ private slots:
         QFETCH(QString, message);
         WireClient client(m_srv.port, m_srv.creds.caCertFile);
         const WireResponse r = client.raw(bytes.toStdString());
-        QVERIFY2(isStatus(r, 400, "BadRequest"), qPrintable(describe(r)));
-        QVERIFY2(r.json().value("message").toString().contains(message), qPrintable(describe(r)));
+        QVERIFY2(isStatus(r, 400, "BadRequest"), qPrintable(r.describe()));
+        QVERIFY2(r.json().value("message").toString().contains(message), qPrintable(r.describe()));
         QVERIFY(!r.keepAlive);
         QVERIFY(stillServes());
     }
@@ -321,7 +314,7 @@ private slots:
         const WireResponse r =
             client.raw(headWith("Transfer-Encoding: chunked\r\n\r\n", m_srv.creds.adminToken) +
                        size.str() + ";name=value\r\n" + body + "\r\n0\r\n\r\n");
-        QVERIFY2(r.status == 201, qPrintable(describe(r)));
+        QVERIFY2(r.status == 201, qPrintable(r.describe()));
     }
 
     void oversizedHeadGets431()
@@ -330,7 +323,7 @@ private slots:
         WireClient client(m_srv.port, m_srv.creds.caCertFile);
         const WireResponse r = client.raw("GET /version HTTP/1.1\r\nHost: a\r\nX-Big: " +
                                           std::string(300 * 1024, 'x') + "\r\n\r\n");
-        QVERIFY2(isStatus(r, 431, "RequestHeaderFieldsTooLarge"), qPrintable(describe(r)));
+        QVERIFY2(isStatus(r, 431, "RequestHeaderFieldsTooLarge"), qPrintable(r.describe()));
         QVERIFY(!r.keepAlive);
         QCOMPARE(m_srv.store->currentRevision(), revision);
         QVERIFY(stillServes());
@@ -349,7 +342,7 @@ private slots:
         const auto took = std::chrono::steady_clock::now() - start;
         QCOMPARE(r.status, 0);
         QVERIFY2(took >= std::chrono::milliseconds(1000) && took < std::chrono::milliseconds(6000),
-                 qPrintable(describe(r)));
+                 qPrintable(r.describe()));
         QVERIFY(stillServes());
     }
 
@@ -377,19 +370,12 @@ private slots:
         Gate gate;
         holdCreates(srv.server->registry(), gate);
         const std::string token = srv.creds.adminToken;
-        const uint16_t port = srv.port;
-        const std::string ca = srv.creds.caCertFile;
 
         // A watch opened before the load keeps streaming through it.
-        std::future<WireResponse> watch = std::async(std::launch::async, [&] {
-            WireClient c(port, ca);
-            return c.request("GET", std::string(kConfigMaps) + "?watch=1&timeoutSeconds=3", token);
-        });
-        std::future<WireResponse> held = std::async(std::launch::async, [&] {
-            WireClient c(port, ca);
-            return c.request("POST", kConfigMaps, token, configMapJson("held-1"),
-                             {{"Content-Type", "application/json"}});
-        });
+        std::future<WireResponse> watch =
+            srv.requestInBackground("GET", std::string(kConfigMaps) + "?watch=1&timeoutSeconds=3");
+        std::future<WireResponse> held = srv.requestInBackground(
+            "POST", kConfigMaps, configMapJson("held-1"), {{"Content-Type", "application/json"}});
         QVERIFY(gate.waitForWaiters(1));
 
         auto client = srv.client();
@@ -397,7 +383,7 @@ private slots:
         const WireResponse refused =
             client->request("POST", kConfigMaps, token, configMapJson("second"),
                             {{"Content-Type", "application/json"}});
-        QVERIFY2(isStatus(refused, 429, "TooManyRequests"), qPrintable(describe(refused)));
+        QVERIFY2(isStatus(refused, 429, "TooManyRequests"), qPrintable(refused.describe()));
         QCOMPARE(refused.header("retry-after"), std::string("1"));
         QCOMPARE(refused.json().value("details").toObject().value("retryAfterSeconds").toInt(), 1);
         QCOMPARE(srv.store->currentRevision(), revision);
@@ -411,7 +397,7 @@ private slots:
 
         gate.open();
         const WireResponse first = held.get();
-        QVERIFY2(first.status == 201, qPrintable(describe(first)));
+        QVERIFY2(first.status == 201, qPrintable(first.describe()));
         // The slot is given back just after the answer is written: retry briefly.
         int status = 0;
         for (int i = 0; i < 50 && status != 201; ++i) {
@@ -452,16 +438,12 @@ private slots:
                          {{"Content-Type", "application/json"}})
                      .status,
                  201);
-        const uint16_t port = srv.port;
-        const std::string ca = srv.creds.caCertFile;
-        std::future<WireResponse> held = std::async(std::launch::async, [&] {
-            WireClient c(port, ca);
-            return c.request("GET", "/api/v1/namespaces/default/pods/p/log", token);
-        });
+        std::future<WireResponse> held =
+            srv.requestInBackground("GET", "/api/v1/namespaces/default/pods/p/log");
         QVERIFY(gate.waitForWaiters(1));
 
         const WireResponse refused = client->request("GET", kConfigMaps, token);
-        QVERIFY2(isStatus(refused, 429, "TooManyRequests"), qPrintable(describe(refused)));
+        QVERIFY2(isStatus(refused, 429, "TooManyRequests"), qPrintable(refused.describe()));
         QCOMPARE(refused.header("retry-after"), std::string("1"));
         // Writes have their own limit; health and watches stay responsive.
         QCOMPARE(client
@@ -502,7 +484,7 @@ private slots:
             client->request("POST", kConfigMaps, srv.creds.adminToken, configMapJson("held-slow"),
                             {{"Content-Type", "application/json"}});
         const auto took = std::chrono::steady_clock::now() - start;
-        QVERIFY2(isStatus(r, 504, "Timeout"), qPrintable(describe(r)));
+        QVERIFY2(isStatus(r, 504, "Timeout"), qPrintable(r.describe()));
         QVERIFY(took >= std::chrono::milliseconds(450) && took < std::chrono::milliseconds(5000));
         QVERIFY(!r.keepAlive);
         gate.open();
@@ -559,9 +541,9 @@ private slots:
                      .status,
                  201);
         const WireResponse r = admin("GET", "/api/v1/namespaces/default/pods/t/log?timeout=300ms");
-        QVERIFY2(isStatus(r, 504, "Timeout"), qPrintable(describe(r)));
+        QVERIFY2(isStatus(r, 504, "Timeout"), qPrintable(r.describe()));
         const WireResponse bad = admin("GET", std::string(kConfigMaps) + "?timeout=soon");
-        QVERIFY2(isStatus(bad, 400, "BadRequest"), qPrintable(describe(bad)));
+        QVERIFY2(isStatus(bad, 400, "BadRequest"), qPrintable(bad.describe()));
         gate.open();
         m_srv.server->registry().setPodLogSource(nullptr);
         QVERIFY(stillServes());
@@ -577,17 +559,11 @@ private slots:
         Gate gate;
         holdCreates(srv.server->registry(), gate);
         const std::string token = srv.creds.adminToken;
-        const uint16_t port = srv.port;
-        const std::string ca = srv.creds.caCertFile;
-        std::future<WireResponse> watch = std::async(std::launch::async, [&] {
-            WireClient c(port, ca);
-            return c.request("GET", std::string(kConfigMaps) + "?watch=1", token);
-        });
-        std::future<WireResponse> inFlight = std::async(std::launch::async, [&] {
-            WireClient c(port, ca);
-            return c.request("POST", kConfigMaps, token, configMapJson("held-during-shutdown"),
-                             {{"Content-Type", "application/json"}});
-        });
+        std::future<WireResponse> watch =
+            srv.requestInBackground("GET", std::string(kConfigMaps) + "?watch=1");
+        std::future<WireResponse> inFlight =
+            srv.requestInBackground("POST", kConfigMaps, configMapJson("held-during-shutdown"),
+                                    {{"Content-Type", "application/json"}});
         QVERIFY(gate.waitForWaiters(1));
         auto client = srv.client();
         QCOMPARE(client->request("GET", "/readyz", token).status, 200);
@@ -596,10 +572,10 @@ private slots:
         // Connection: close, liveness still answers.
         srv.handler->setShuttingDown(true);
         const WireResponse ready = client->request("GET", "/readyz", token);
-        QVERIFY2(ready.status != 200, qPrintable(describe(ready)));
+        QVERIFY2(ready.status != 200, qPrintable(ready.describe()));
         QCOMPARE(client->request("GET", "/livez", token).status, 200);
         const WireResponse refused = client->request("GET", kConfigMaps, token);
-        QVERIFY2(isStatus(refused, 429, "TooManyRequests"), qPrintable(describe(refused)));
+        QVERIFY2(isStatus(refused, 429, "TooManyRequests"), qPrintable(refused.describe()));
         QCOMPARE(refused.header("retry-after"), std::string("1"));
         QVERIFY(!refused.keepAlive);
 
@@ -612,7 +588,7 @@ private slots:
         srv.http->stop(std::chrono::milliseconds(5000));
         opener.join();
         const WireResponse written = inFlight.get();
-        QVERIFY2(written.status == 201, qPrintable(describe(written)));
+        QVERIFY2(written.status == 201, qPrintable(written.describe()));
         const WireResponse w = watch.get();
         QCOMPARE(w.status, 200);
         QVERIFY(w.chunked);

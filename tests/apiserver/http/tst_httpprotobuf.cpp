@@ -115,13 +115,6 @@ std::vector<meta::WatchEvent> watchFrames(const std::string &body, QString *why)
     return out;
 }
 
-QString describe(const WireResponse &r)
-{
-    return QString("HTTP %1 %2 %3")
-        .arg(r.status)
-        .arg(QString::fromStdString(r.body.substr(0, 400)), QString::fromStdString(r.error));
-}
-
 } // namespace
 
 class TestHttpProtobuf : public QObject
@@ -190,7 +183,7 @@ private slots:
         // Create with a protobuf body, answered in protobuf.
         const WireResponse created =
             call("POST", path, api::ProtobufCodec::encode(*object, k->typeMeta()), pb);
-        QVERIFY2(created.status == 201, qPrintable(describe(created)));
+        QVERIFY2(created.status == 201, qPrintable(created.describe()));
         QCOMPARE(created.header("content-type"), kProtobuf);
         QString why;
         std::unique_ptr<Message> fromCreate =
@@ -199,7 +192,7 @@ private slots:
 
         // GET in protobuf and in JSON: the same object.
         const WireResponse gotPb = call("GET", path + "/" + name, {}, {{"Accept", kProtobuf}});
-        QVERIFY2(gotPb.status == 200, qPrintable(describe(gotPb)));
+        QVERIFY2(gotPb.status == 200, qPrintable(gotPb.describe()));
         std::unique_ptr<Message> viaPb =
             fromProtobuf(k->descriptor, k->typeMeta(), gotPb.body, &why);
         QVERIFY2(viaPb, qPrintable(why));
@@ -213,7 +206,7 @@ private slots:
 
         // LIST in protobuf (a k8s List in the envelope) holds it too.
         const WireResponse listed = call("GET", path, {}, {{"Accept", kProtobuf}});
-        QVERIFY2(listed.status == 200, qPrintable(describe(listed)));
+        QVERIFY2(listed.status == 200, qPrintable(listed.describe()));
         std::unique_ptr<Message> list =
             fromProtobuf(k->listDescriptor, k->listTypeMeta(), listed.body, &why);
         QVERIFY2(list, qPrintable(why));
@@ -241,7 +234,7 @@ private slots:
         (*changedMeta->mutable_labels())["updated"] = "pb";
         const WireResponse updated =
             call("PUT", path + "/" + name, api::ProtobufCodec::encode(*changed, k->typeMeta()), pb);
-        QVERIFY2(updated.status == 200, qPrintable(describe(updated)));
+        QVERIFY2(updated.status == 200, qPrintable(updated.describe()));
         std::unique_ptr<Message> afterUpdate =
             fromProtobuf(k->descriptor, k->typeMeta(), updated.body, &why);
         QVERIFY2(afterUpdate, qPrintable(why));
@@ -249,7 +242,7 @@ private slots:
 
         // DELETE answered in protobuf.
         const WireResponse deleted = call("DELETE", path + "/" + name, {}, {{"Accept", kProtobuf}});
-        QVERIFY2(deleted.status == 200, qPrintable(describe(deleted)));
+        QVERIFY2(deleted.status == 200, qPrintable(deleted.describe()));
         QCOMPARE(deleted.header("content-type"), kProtobuf);
     }
 
@@ -265,18 +258,10 @@ private slots:
                                    .toString()
                                    .toStdString();
         const std::string query = "?watch=1&timeoutSeconds=2&resourceVersion=" + rv;
-        const uint16_t port = m_srv.port;
-        const std::string ca = m_srv.creds.caCertFile;
-        const std::string token = m_srv.creds.adminToken;
-        std::future<WireResponse> pbWatch = std::async(std::launch::async, [&] {
-            WireClient c(port, ca);
-            return c.request("GET", path + query, token, {},
-                             {{"Accept", kProtobuf + ";stream=watch"}});
-        });
-        std::future<WireResponse> jsonWatch = std::async(std::launch::async, [&] {
-            WireClient c(port, ca);
-            return c.request("GET", path + query, token, {}, {{"Accept", "application/json"}});
-        });
+        std::future<WireResponse> pbWatch = m_srv.requestInBackground(
+            "GET", path + query, {}, {{"Accept", kProtobuf + ";stream=watch"}});
+        std::future<WireResponse> jsonWatch =
+            m_srv.requestInBackground("GET", path + query, {}, {{"Accept", "application/json"}});
         const Headers json = {{"Content-Type", "application/json"}};
         for (int i = 0; i < 3; ++i)
             QCOMPARE(call("POST", path, configMapJson("w" + std::to_string(i), "v"), json).status,
@@ -289,7 +274,7 @@ private slots:
 
         const WireResponse pbStream = pbWatch.get();
         const WireResponse jsonStream = jsonWatch.get();
-        QVERIFY2(pbStream.status == 200, qPrintable(describe(pbStream)));
+        QVERIFY2(pbStream.status == 200, qPrintable(pbStream.describe()));
         QCOMPARE(pbStream.header("content-type"), kProtobuf + ";stream=watch");
         QString why;
         const std::vector<meta::WatchEvent> frames = watchFrames(pbStream.body, &why);
