@@ -11,6 +11,7 @@
 #include "apps_v1.pb.h"
 #include "coordination_v1.pb.h"
 #include "core_v1.pb.h"
+#include "meta_v1.pb.h"
 
 #include <QFontDatabase>
 #include <QLabel>
@@ -23,6 +24,7 @@ namespace kubist::widgets {
 namespace core = k8s::io::api::core::v1;
 namespace apps = k8s::io::api::apps::v1;
 using model::ObjectKind;
+namespace meta = k8s::io::apimachinery::pkg::apis::meta::v1;
 using model::Subject;
 
 namespace {
@@ -317,11 +319,18 @@ void Inspector::refresh()
     m_state->setText(state);
     QString yaml;
     if (obj) {
-        // As kubectl get -o yaml shows it: kind and apiVersion first.
+        // As kubectl get -o yaml shows it: kind and apiVersion first,
+        // managedFields hidden (kubectl's --show-managed-fields=false).
         api::JsonEncodeOptions o;
         if (const api::KindInfo *k = api::Scheme::builtin().byDescriptor(obj->GetDescriptor()))
             o.typeMeta = k->typeMeta();
-        yaml = QString::fromStdString(api::YamlCodec::encode(*obj, o));
+        std::unique_ptr<google::protobuf::Message> shown(obj->New());
+        shown->CopyFrom(*obj);
+        if (const auto *md = shown->GetDescriptor()->FindFieldByName("metadata");
+            md && md->message_type() == meta::ObjectMeta::descriptor())
+            static_cast<meta::ObjectMeta *>(shown->GetReflection()->MutableMessage(shown.get(), md))
+                ->clear_managed_fields();
+        yaml = QString::fromStdString(api::YamlCodec::encode(*shown, o));
     }
     if (yaml != m_yaml->toPlainText()) {
         const int scroll = m_yaml->verticalScrollBar()->value();

@@ -165,6 +165,10 @@ private slots:
         QVERIFY2(w->inspector().titleText().startsWith(title),
                  qPrintable(w->inspector().titleText()));
         QVERIFY2(w->inspector().yamlText().contains(yaml), qPrintable(w->inspector().yamlText()));
+        // The server records managedFields on every object; like kubectl's
+        // -o yaml, the inspector does not show them.
+        QVERIFY2(!w->inspector().yamlText().contains("managedFields"),
+                 qPrintable(w->inspector().yamlText()));
         QVERIFY(!w->inspector().stateText().isEmpty());
     }
 

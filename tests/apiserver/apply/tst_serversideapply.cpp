@@ -3,6 +3,8 @@
 // write, conflicts, force, removal of dropped fields and the merge of lists
 // and maps by the schema's keys.
 
+#include "tests/testing/localapi.h"
+
 #include "backend/api/jsoncodec.h"
 #include "backend/api/yamlcodec.h"
 #include "backend/apiserver/apiserver.h"
@@ -69,12 +71,11 @@ class TestServerSideApply : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    int m_round = 0;
-    std::unique_ptr<store::Store> m_store;
-    FakeClock m_clock;
-    std::unique_ptr<ApiServer> m_server;
-    std::unique_ptr<client::Client> m_client;
+    kubist::testing::LocalApi m_api;
+    FakeClock &m_clock = m_api.clock;
+    std::unique_ptr<store::Store> &m_store = m_api.store;
+    std::unique_ptr<ApiServer> &m_server = m_api.server;
+    std::unique_ptr<client::Client> &m_client = m_api.client;
 
     Result<client::ObjectPtr> apply(const std::string &resource, const std::string &name,
                                     const QString &yaml, const std::string &manager,
@@ -139,24 +140,11 @@ class TestServerSideApply : public QObject
 private slots:
     void init()
     {
-        store::StoreOptions o;
-        o.compactionIntervalMs = 0;
-        o.powerSafe = false;
-        auto s =
-            store::Store::open((m_dir.path() + "/" + QString::number(++m_round)).toStdString(), o);
-        QVERIFY2(s.isOk(), s.status().message().c_str());
-        m_store = std::move(*s);
-        m_server = std::make_unique<ApiServer>(*m_store, m_clock);
-        QVERIFY(m_server->registry().bootstrap().isOk());
-        m_client = m_server->localClient("tester");
+        const std::string error = m_api.open();
+        QVERIFY2(error.empty(), error.c_str());
     }
 
-    void cleanup()
-    {
-        m_client.reset();
-        m_server.reset();
-        m_store.reset();
-    }
+    void cleanup() { m_api.close(); }
 
     // Each row runs its steps in order (every step but the last must
     // succeed); the last one fails with `error` (a substring) or succeeds,
