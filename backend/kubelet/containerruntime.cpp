@@ -8,6 +8,11 @@ namespace kubist::kubelet {
 
 namespace {
 
+Status containerNotFound(const std::string &id)
+{
+    return Status::notFound("container " + id + " not found");
+}
+
 uint64_t fnv1a(const std::string &text, uint64_t seed = 1469598103934665603ULL)
 {
     uint64_t h = seed;
@@ -281,11 +286,10 @@ Status ContainerRuntime::startContainer(const std::string &id, bool immediately)
     std::lock_guard lock(m_mutex);
     if (!m_up)
         return Status::unavailable(downMessage());
-    auto it = m_containers.find(id);
-    if (it == m_containers.end())
-        return Status::notFound("container " + id + " not found");
-    Container &c = it->second;
-    refreshLocked(c, now);
+    Container *found = findLocked(id, now);
+    if (!found)
+        return containerNotFound(id);
+    Container &c = *found;
     if (c.info.state != State::Created || c.info.nextChange)
         return Status::invalid("container " + id + " is not in the created state");
     c.startDue = immediately ? now : now + m_options.containerStartTime;
@@ -313,6 +317,15 @@ void ContainerRuntime::exitLocked(Container &c, Clock::Time when, int32_t exitCo
     c.info.nextChange.reset();
     c.info.stopping = false;
     logLocked(c, when, "Exited with code " + std::to_string(exitCode));
+}
+
+ContainerRuntime::Container *ContainerRuntime::findLocked(const std::string &id, Clock::Time now)
+{
+    auto it = m_containers.find(id);
+    if (it == m_containers.end())
+        return nullptr;
+    refreshLocked(it->second, now);
+    return &it->second;
 }
 
 void ContainerRuntime::refreshLocked(Container &c, Clock::Time now)
@@ -348,11 +361,10 @@ Status ContainerRuntime::stopContainer(const std::string &id, Clock::Duration gr
 {
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
-    auto it = m_containers.find(id);
-    if (it == m_containers.end())
-        return Status::notFound("container " + id + " not found");
-    Container &c = it->second;
-    refreshLocked(c, now);
+    Container *found = findLocked(id, now);
+    if (!found)
+        return containerNotFound(id);
+    Container &c = *found;
     if (c.info.state == State::Exited)
         return {};
     if (c.info.state == State::Created && !c.info.nextChange) {
@@ -382,11 +394,10 @@ Status ContainerRuntime::crash(const std::string &id, int32_t exitCode)
 {
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
-    auto it = m_containers.find(id);
-    if (it == m_containers.end())
-        return Status::notFound("container " + id + " not found");
-    Container &c = it->second;
-    refreshLocked(c, now);
+    Container *found = findLocked(id, now);
+    if (!found)
+        return containerNotFound(id);
+    Container &c = *found;
     if (c.info.state == State::Exited)
         return Status::invalid("container " + c.info.name + " is not running");
     if (c.info.state == State::Created) {
@@ -402,11 +413,10 @@ Status ContainerRuntime::setCrashOnStart(const std::string &id, std::optional<in
 {
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
-    auto it = m_containers.find(id);
-    if (it == m_containers.end())
-        return Status::notFound("container " + id + " not found");
-    Container &c = it->second;
-    refreshLocked(c, now);
+    Container *found = findLocked(id, now);
+    if (!found)
+        return containerNotFound(id);
+    Container &c = *found;
     if (c.info.state == State::Created)
         c.crashOnStart = exitCode;
     return {};
@@ -462,11 +472,10 @@ std::optional<ContainerRuntime::ContainerInfo> ContainerRuntime::container(const
 {
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
-    auto it = m_containers.find(id);
-    if (it == m_containers.end())
+    const Container *c = findLocked(id, now);
+    if (!c)
         return std::nullopt;
-    refreshLocked(it->second, now);
-    return it->second.info;
+    return c->info;
 }
 
 std::vector<ContainerRuntime::ContainerInfo> ContainerRuntime::containers()
@@ -494,22 +503,18 @@ void ContainerRuntime::appendLog(const std::string &id, const std::string &line)
 {
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
-    auto it = m_containers.find(id);
-    if (it == m_containers.end())
-        return;
-    refreshLocked(it->second, now);
-    logLocked(it->second, now, line);
+    if (Container *c = findLocked(id, now))
+        logLocked(*c, now, line);
 }
 
 Result<std::vector<ContainerRuntime::LogLine>> ContainerRuntime::logs(const std::string &id)
 {
     const Clock::Time now = m_clock.now();
     std::lock_guard lock(m_mutex);
-    auto it = m_containers.find(id);
-    if (it == m_containers.end())
-        return Status::notFound("container " + id + " not found");
-    refreshLocked(it->second, now);
-    return std::vector<LogLine>(it->second.log.begin(), it->second.log.end());
+    const Container *c = findLocked(id, now);
+    if (!c)
+        return containerNotFound(id);
+    return std::vector<LogLine>(c->log.begin(), c->log.end());
 }
 
 } // namespace kubist::kubelet

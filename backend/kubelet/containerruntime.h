@@ -194,6 +194,8 @@ private:
     };
 
     void refreshLocked(Container &c, Clock::Time now);
+    // The container `id` brought up to `now`, or nullptr when unknown.
+    Container *findLocked(const std::string &id, Clock::Time now);
     void refreshImageLocked(const std::string &image, Image &img, Clock::Time now);
     void logLocked(Container &c, Clock::Time time, std::string text);
     void exitLocked(Container &c, Clock::Time when, int32_t exitCode, std::string reason = {});
