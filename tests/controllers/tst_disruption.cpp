@@ -102,6 +102,29 @@ void makePod(TestCluster &c, const std::string &name, const std::string &app,
     setReady(c, name, ready);
 }
 
+// ReplicaSet web-1 (app=web, `replicas`) with `pods` Running pods web-0,
+// web-1, ... it controls.
+client::ObjectPtr webReplicaSet(TestCluster &c, int replicas, int pods)
+{
+    client::ObjectPtr rs = c.apply(rsYaml("web-1", "web", replicas));
+    for (int i = 0; i < pods; ++i)
+        makePod(c, "web-" + std::to_string(i), "web", rs.get());
+    return rs;
+}
+
+// The controller under test, started, with its own client.
+struct StartedController
+{
+    explicit StartedController(TestCluster &c)
+        : client(c.client("disruption-controller"))
+        , controller(*client, c.clock)
+    {
+        controller.start();
+    }
+    std::unique_ptr<client::Client> client;
+    DisruptionController controller;
+};
+
 void releasePod(TestCluster &c, const std::string &name)
 {
     auto pod = c.get<core::Pod>("default", name);
@@ -254,9 +277,8 @@ private slots:
         QFETCH(QString, reason);
 
         TestCluster c;
-        auto controllerClient = c.client("disruption-controller");
-        DisruptionController controller(*controllerClient, c.clock);
-        controller.start();
+        StartedController started(c);
+        DisruptionController &controller = started.controller;
 
         std::shared_ptr<const google::protobuf::Message> ownerObj;
         if (owner == "rs" || owner == "deployment") {
@@ -326,12 +348,9 @@ private slots:
     void statusFollowsPodsAndScale()
     {
         TestCluster c;
-        auto controllerClient = c.client("disruption-controller");
-        DisruptionController controller(*controllerClient, c.clock);
-        controller.start();
-        auto rs = c.apply(rsYaml("web-1", "web", 3));
-        for (int i = 0; i < 3; ++i)
-            makePod(c, "web-" + std::to_string(i), "web", rs.get());
+        StartedController started(c);
+        DisruptionController &controller = started.controller;
+        auto rs = webReplicaSet(c, 3, 3);
         c.apply(pdbYaml("budget", "maxUnavailable: 1", "web"));
         QVERIFY(c.settle());
         CHECK_STATUS(pdb(c, "budget"), 3, 2, 3, 1);
@@ -358,9 +377,8 @@ private slots:
     void selectorChangesAreFollowed()
     {
         TestCluster c;
-        auto controllerClient = c.client("disruption-controller");
-        DisruptionController controller(*controllerClient, c.clock);
-        controller.start();
+        StartedController started(c);
+        DisruptionController &controller = started.controller;
         for (int i = 0; i < 2; ++i)
             makePod(c, "a-" + std::to_string(i), "a", nullptr);
         for (int i = 0; i < 3; ++i)
@@ -395,12 +413,9 @@ private slots:
     void evictionSpendsTheBudgetThenIsRefused()
     {
         TestCluster c;
-        auto controllerClient = c.client("disruption-controller");
-        DisruptionController controller(*controllerClient, c.clock);
-        controller.start();
-        auto rs = c.apply(rsYaml("web-1", "web", 3));
-        for (int i = 0; i < 3; ++i)
-            makePod(c, "web-" + std::to_string(i), "web", rs.get());
+        StartedController started(c);
+        DisruptionController &controller = started.controller;
+        auto rs = webReplicaSet(c, 3, 3);
         c.apply(pdbYaml("budget", "minAvailable: 2", "web"));
         QVERIFY(c.settle());
         CHECK_STATUS(pdb(c, "budget"), 3, 2, 3, 1);
@@ -448,12 +463,9 @@ private slots:
     void evictionSpecialCases()
     {
         TestCluster c;
-        auto controllerClient = c.client("disruption-controller");
-        DisruptionController controller(*controllerClient, c.clock);
-        controller.start();
-        auto rs = c.apply(rsYaml("web-1", "web", 4));
-        for (int i = 0; i < 3; ++i)
-            makePod(c, "web-" + std::to_string(i), "web", rs.get());
+        StartedController started(c);
+        DisruptionController &controller = started.controller;
+        auto rs = webReplicaSet(c, 4, 3);
         makePod(c, "web-3", "web", rs.get(), false);
         c.apply(pdbYaml("budget", "minAvailable: 3", "web"));
         QVERIFY(c.settle());
@@ -517,9 +529,8 @@ private slots:
         QFETCH(bool, evicted);
 
         TestCluster c;
-        auto controllerClient = c.client("disruption-controller");
-        DisruptionController controller(*controllerClient, c.clock);
-        controller.start();
+        StartedController started(c);
+        DisruptionController &controller = started.controller;
         auto rs = c.apply(rsYaml("web-1", "web", 3));
         makePod(c, "web-0", "web", rs.get());
         makePod(c, "web-1", "web", rs.get());
@@ -549,12 +560,9 @@ private slots:
     void disruptedPodsExpireAfterTheDeletionTimeout()
     {
         TestCluster c;
-        auto controllerClient = c.client("disruption-controller");
-        DisruptionController controller(*controllerClient, c.clock);
-        controller.start();
-        auto rs = c.apply(rsYaml("web-1", "web", 3));
-        for (int i = 0; i < 3; ++i)
-            makePod(c, "web-" + std::to_string(i), "web", rs.get());
+        StartedController started(c);
+        DisruptionController &controller = started.controller;
+        auto rs = webReplicaSet(c, 3, 3);
         c.apply(pdbYaml("budget", "minAvailable: 1", "web"));
         QVERIFY(c.settle());
         CHECK_STATUS(pdb(c, "budget"), 3, 1, 3, 2);
@@ -596,9 +604,8 @@ private slots:
             auto neverClient = c.client("disruption-controller");
             DisruptionController never(*neverClient, c.clock);
         }
-        auto controllerClient = c.client("disruption-controller");
-        DisruptionController controller(*controllerClient, c.clock);
-        controller.start();
+        StartedController started(c);
+        DisruptionController &controller = started.controller;
         c.apply(pdbYaml("budget", "minAvailable: 1", "web"));
         controller.stop();
         controller.stop();
