@@ -246,6 +246,15 @@ private:
 using wireimpl::WireClient;
 using wireimpl::WireResponse;
 
+// A ConfigMap `name` (namespace from the URL) with data k=`value`;
+// `extraMetadata` (e.g. `,"namespace":"x"`) is spliced into its metadata.
+inline std::string configMapJson(const std::string &name, const std::string &value = "v",
+                                 const std::string &extraMetadata = {})
+{
+    return R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":")" + name + R"(")" +
+           extraMetadata + R"(},"data":{"k":")" + value + R"("}})";
+}
+
 // One API server over HTTPS, started by start() and stopped by the
 // destructor (or stop()).
 struct HttpTestServer

@@ -61,10 +61,4 @@ inline std::string namespaceJson(const std::string &name)
     return R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":")" + name + R"("}})";
 }
 
-inline std::string configMapJson(const std::string &name, const std::string &value)
-{
-    return R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":")" + name +
-           R"("},"data":{"k":")" + value + R"("}})";
-}
-
 } // namespace kubist::testing

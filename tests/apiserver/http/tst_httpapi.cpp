@@ -44,6 +44,7 @@
 
 using namespace kubist;
 using namespace kubist::apiserver;
+using kubist::testing::configMapJson;
 using kubist::testing::Headers;
 using kubist::testing::WireClient;
 using kubist::testing::WireResponse;
@@ -61,11 +62,6 @@ constexpr auto kHeaderTimeout = std::chrono::milliseconds(3000);
 
 // JSON is written in raw strings, never next to escaped quotes ("\""): moc
 // (Qt 6.4) loses its place in the file on such a line and generates nothing.
-std::string configMapJson(const std::string &name, const std::string &extraMetadata = {})
-{
-    return R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":")" + name + R"(")" +
-           extraMetadata + R"(},"data":{"k":"v"}})";
-}
 
 const char *const kConfigMaps = "/api/v1/namespaces/default/configmaps";
 const char *const kExisting = "/api/v1/namespaces/default/configmaps/existing";
@@ -284,7 +280,7 @@ private slots:
         QTest::newRow("update at a stale resourceVersion")
             << "PUT" << existing << "admin" << json << ""
             << QString::fromStdString(
-                   configMapJson("existing", ",\"resourceVersion\":\"" + m_staleRv + "\""))
+                   configMapJson("existing", "v", ",\"resourceVersion\":\"" + m_staleRv + "\""))
             << 409 << "Conflict"
             << "the object has been modified"
             << "";
@@ -307,8 +303,8 @@ private slots:
             << "";
         QTest::newRow("namespace in the body not matching the URL")
             << "POST" << cms << "admin" << json << ""
-            << QString::fromStdString(configMapJson("x", ",\"namespace\":\"kube-system\"")) << 400
-            << "BadRequest"
+            << QString::fromStdString(configMapJson("x", "v", ",\"namespace\":\"kube-system\""))
+            << 400 << "BadRequest"
             << "the namespace of the provided object does not match the namespace sent on the "
                "request"
             << "";
@@ -635,8 +631,8 @@ private slots:
     {
         QFETCH(QString, framing);
         const int64_t revision = m_store->currentRevision();
-        const std::string big =
-            configMapJson("big", R"(,"annotations":{"a":")" + std::string(kMaxBody, 'x') + R"("})");
+        const std::string big = configMapJson(
+            "big", "v", R"(,"annotations":{"a":")" + std::string(kMaxBody, 'x') + R"("})");
         std::string head = "POST " + std::string(kConfigMaps) +
                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
                            m_creds.adminToken + "\r\nContent-Type: application/json\r\n";

@@ -12,6 +12,7 @@
 #include "httptestserver.h"
 
 #include "backend/api/scheme.h"
+#include "backend/apiserver/activitystream.h"
 #include "backend/apiserver/registry/registry.h"
 #include "backend/client/objectkey.h"
 
@@ -27,6 +28,7 @@
 
 using namespace kubist;
 using namespace kubist::apiserver;
+using kubist::testing::configMapJson;
 using kubist::testing::HttpTestServer;
 using kubist::testing::WireClient;
 using kubist::testing::WireResponse;
@@ -34,12 +36,6 @@ using kubist::testing::WireResponse;
 namespace {
 
 const char *const kConfigMaps = "/api/v1/namespaces/default/configmaps";
-
-std::string configMapJson(const std::string &name)
-{
-    return R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":")" + name +
-           R"("},"data":{"k":"v"}})";
-}
 
 // A door the server's seams wait behind until the test opens it.
 class Gate final
@@ -102,6 +98,20 @@ public:
 private:
     Gate &m_gate;
 };
+
+// Waits (bounded) until the server has started a watch: it records one
+// in the activity stream once the watch is registered, past every check a
+// shutdown or limit could refuse it at.
+bool watchStarted(ActivityStream::Subscription &activity)
+{
+    for (int i = 0; i < 1000; ++i) {
+        for (const ActivityRecord &r : activity.take())
+            if (r.verb == "watch" && r.code == 200)
+                return true;
+        QTest::qWait(10);
+    }
+    return false;
+}
 
 std::string headWith(const std::string &fields, const std::string &token)
 {
@@ -372,8 +382,10 @@ private slots:
         const std::string token = srv.creds.adminToken;
 
         // A watch opened before the load keeps streaming through it.
+        auto activity = srv.server->activity().subscribe();
         std::future<WireResponse> watch =
             srv.requestInBackground("GET", std::string(kConfigMaps) + "?watch=1&timeoutSeconds=3");
+        QVERIFY(watchStarted(*activity));
         std::future<WireResponse> held = srv.requestInBackground(
             "POST", kConfigMaps, configMapJson("held-1"), {{"Content-Type", "application/json"}});
         QVERIFY(gate.waitForWaiters(1));
@@ -559,8 +571,10 @@ private slots:
         Gate gate;
         holdCreates(srv.server->registry(), gate);
         const std::string token = srv.creds.adminToken;
+        auto activity = srv.server->activity().subscribe();
         std::future<WireResponse> watch =
             srv.requestInBackground("GET", std::string(kConfigMaps) + "?watch=1");
+        QVERIFY(watchStarted(*activity));
         std::future<WireResponse> inFlight =
             srv.requestInBackground("POST", kConfigMaps, configMapJson("held-during-shutdown"),
                                     {{"Content-Type", "application/json"}});
