@@ -6,19 +6,31 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
 
+#include <vector>
+
 namespace kubist::api {
 
 namespace runtime = k8s::io::apimachinery::pkg::runtime;
 
-void ProtobufCodec::serializeTo(const google::protobuf::Message &message, std::string &out)
+namespace {
+
+// Appends `message`, whose ByteSizeLong() was just computed as `size` (so
+// its cached sizes are set), without computing the sizes again.
+void serializeSized(const google::protobuf::Message &message, size_t size, std::string &out)
 {
-    const size_t size = message.ByteSizeLong();
     const size_t start = out.size();
     out.resize(start + size);
     google::protobuf::io::ArrayOutputStream array(out.data() + start, int(size));
     google::protobuf::io::CodedOutputStream coded(&array);
     coded.SetSerializationDeterministic(true);
     message.SerializeWithCachedSizes(&coded);
+}
+
+} // namespace
+
+void ProtobufCodec::serializeTo(const google::protobuf::Message &message, std::string &out)
+{
+    serializeSized(message, message.ByteSizeLong(), out);
 }
 
 std::string ProtobufCodec::serialize(const google::protobuf::Message &message)
@@ -94,8 +106,9 @@ std::string ProtobufCodec::encode(const google::protobuf::Message &message,
 {
     // Written by hand rather than through a runtime::Unknown so the object is
     // serialized once, straight into the output.
-    std::string out = envelopeHead(typeMeta, message.ByteSizeLong());
-    serializeTo(message, out);
+    const size_t size = message.ByteSizeLong();
+    std::string out = envelopeHead(typeMeta, size);
+    serializeSized(message, size, out);
     out += kEnvelopeTail;
     return out;
 }
@@ -104,22 +117,26 @@ std::string ProtobufCodec::encodeList(const TypeMeta &typeMeta,
                                       const google::protobuf::Message &listMeta,
                                       std::span<const google::protobuf::Message *const> items)
 {
-    const auto field = [](const google::protobuf::Message &m) {
-        const size_t n = m.ByteSizeLong();
-        return 1 + varintSize(n) + n;
-    };
-    size_t rawSize = field(listMeta);
-    for (const google::protobuf::Message *item : items)
-        rawSize += field(*item);
+    // Each size is computed once: it sizes the envelope, prefixes the item
+    // and lets the item be written from its cached sizes.
+    const auto field = [](size_t n) { return 1 + varintSize(n) + n; };
+    const size_t metaSize = listMeta.ByteSizeLong();
+    std::vector<size_t> sizes;
+    sizes.reserve(items.size());
+    size_t rawSize = field(metaSize);
+    for (const google::protobuf::Message *item : items) {
+        sizes.push_back(item->ByteSizeLong());
+        rawSize += field(sizes.back());
+    }
     std::string out = envelopeHead(typeMeta, rawSize);
     out.reserve(out.size() + rawSize + kEnvelopeTail.size());
     out += char(1 << 3 | 2);
-    appendVarint(listMeta.ByteSizeLong(), out);
-    serializeTo(listMeta, out);
-    for (const google::protobuf::Message *item : items) {
+    appendVarint(metaSize, out);
+    serializeSized(listMeta, metaSize, out);
+    for (size_t i = 0; i < items.size(); ++i) {
         out += char(2 << 3 | 2);
-        appendVarint(item->ByteSizeLong(), out);
-        serializeTo(*item, out);
+        appendVarint(sizes[i], out);
+        serializeSized(*items[i], sizes[i], out);
     }
     out += kEnvelopeTail;
     return out;

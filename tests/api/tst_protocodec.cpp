@@ -51,6 +51,27 @@ private slots:
         QVERIFY(google::protobuf::util::MessageDifferencer::Equals(s, back));
     }
 
+    void listIsWrittenAsItsListMessage()
+    {
+        // encodeList writes metadata and items straight out; the bytes are
+        // those of the List message holding the same parts.
+        kubist::test::SampleList list;
+        list.mutable_metadata()->set_resource_version("42");
+        Sample second = sample();
+        second.set_name("web-2");
+        second.add_tags(std::string(300, 'x')); // a multi-byte length prefix
+        *list.add_items() = sample();
+        *list.add_items() = second;
+        const std::vector<const google::protobuf::Message *> items = {&list.items(0),
+                                                                      &list.items(1)};
+        const TypeMeta tm{"test/v1", "SampleList"};
+        QCOMPARE(ProtobufCodec::encodeList(tm, list.metadata(), items),
+                 ProtobufCodec::encode(list, tm));
+        list.clear_items();
+        QCOMPARE(ProtobufCodec::encodeList(tm, list.metadata(), {}),
+                 ProtobufCodec::encode(list, tm));
+    }
+
     void serializationIsDeterministic()
     {
         Sample a = sample();
