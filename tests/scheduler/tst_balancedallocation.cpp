@@ -81,7 +81,7 @@ void TestBalancedAllocation::score()
         pointers.push_back(&info);
     plugins::BalancedAllocation plugin;
     CycleState state;
-    const PluginStatus pre = plugin.preScore(state, *pod, pointers);
+    const PluginStatus pre = plugin.preScore(state, *pod, Snapshot(), pointers);
     QCOMPARE(pre.isSkip(), skipped);
     if (skipped)
         return;

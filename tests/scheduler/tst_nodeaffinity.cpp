@@ -259,7 +259,7 @@ void TestNodeAffinity::score()
         pointers.push_back(&info);
     CycleState state;
     plugins::NodeAffinity plugin;
-    const PluginStatus pre = plugin.preScore(state, *pod, pointers);
+    const PluginStatus pre = plugin.preScore(state, *pod, Snapshot(), pointers);
     QCOMPARE(pre.isSkip(), skipped);
     if (skipped)
         return;

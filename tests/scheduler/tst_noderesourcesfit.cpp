@@ -191,7 +191,7 @@ void TestNodeResourcesFit::leastAllocatedScore()
         pointers.push_back(&info);
     plugins::NodeResourcesFit plugin;
     CycleState state;
-    QVERIFY(plugin.preScore(state, *p, pointers).isSuccess());
+    QVERIFY(plugin.preScore(state, *p, Snapshot(), pointers).isSuccess());
     QList<qint64> got;
     for (const NodeInfo &info : infos) {
         std::int64_t value = -1;

@@ -171,7 +171,7 @@ void TestTaintToleration::score()
 
     CycleState state;
     plugins::TaintToleration plugin;
-    QVERIFY(plugin.preScore(state, *pod, pointers).isSuccess());
+    QVERIFY(plugin.preScore(state, *pod, Snapshot(), pointers).isSuccess());
     std::vector<NodeScore> scores;
     QList<qint64> gotRaw;
     for (const NodeInfo &info : infos) {

@@ -45,6 +45,8 @@ Framework::create(const Registry &registry, const Profile &profile, const Plugin
 {
     std::unique_ptr<Framework> fw(new Framework());
     fw->m_profile = profile;
+    PluginContext ownContext = context;
+    ownContext.framework = fw.get();
     std::set<std::string, std::less<>> seen;
     for (const PluginConfig &config : profile.plugins) {
         if (!seen.insert(config.name).second)
@@ -55,7 +57,7 @@ Framework::create(const Registry &registry, const Profile &profile, const Plugin
         const PluginFactory *factory = registry.find(config.name);
         if (!factory)
             return Status::notFound("plugin " + quoted(config.name) + " does not exist");
-        Result<std::shared_ptr<const Plugin>> made = (*factory)(context);
+        Result<std::shared_ptr<const Plugin>> made = (*factory)(ownContext);
         if (!made.isOk())
             return made.status().withContext("initializing plugin " + quoted(config.name));
         std::shared_ptr<const Plugin> plugin = std::move(made).value();
@@ -70,6 +72,8 @@ Framework::create(const Registry &registry, const Profile &profile, const Plugin
         }
         if (const auto *p = dynamic_cast<const PreFilterPlugin *>(plugin.get()))
             fw->m_preFilter.push_back(p);
+        if (const auto *p = dynamic_cast<const PreFilterExtensions *>(plugin.get()))
+            fw->m_preFilterExtensions.push_back(p);
         if (const auto *p = dynamic_cast<const FilterPlugin *>(plugin.get()))
             fw->m_filter.push_back(p);
         if (const auto *p = dynamic_cast<const PostFilterPlugin *>(plugin.get()))
@@ -225,7 +229,8 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
     // PreScore.
     for (const PreScorePlugin *plugin : m_preScore) {
         const std::string name(plugin->name());
-        const PluginStatus status = plugin->preScore(state, pod, feasible).withPlugin(name);
+        const PluginStatus status =
+            plugin->preScore(state, pod, snapshot, feasible).withPlugin(name);
         explanation.preScore.push_back({name, status});
         if (status.isSkip())
             state.skipScore(name);
@@ -331,6 +336,50 @@ Result<ScheduleResult> Framework::runPostFilter(CycleState &state, const core::P
     }
     result.fitError->postFilterMsg = PluginStatus::unschedulable(std::move(reasons)).message();
     return result;
+}
+
+PluginStatus Framework::runFilterPlugins(const CycleState &state, const core::Pod &pod,
+                                         const NodeInfo &nodeInfo) const
+{
+    for (const FilterPlugin *plugin : m_filter) {
+        if (state.isFilterSkipped(plugin->name()))
+            continue;
+        const PluginStatus status = plugin->filter(state, pod, nodeInfo);
+        if (status.isSuccess() || status.isSkip())
+            continue;
+        return status.withPlugin(std::string(plugin->name()));
+    }
+    return {};
+}
+
+PluginStatus Framework::runPreFilterExtensionAddPod(CycleState &state,
+                                                    const core::Pod &podToSchedule,
+                                                    const PodInfo &podInfo,
+                                                    const NodeInfo &nodeInfo) const
+{
+    for (const PreFilterExtensions *plugin : m_preFilterExtensions) {
+        if (state.isFilterSkipped(plugin->name()))
+            continue;
+        const PluginStatus status = plugin->addPod(state, podToSchedule, podInfo, nodeInfo);
+        if (!status.isSuccess())
+            return status.withPlugin(std::string(plugin->name()));
+    }
+    return {};
+}
+
+PluginStatus Framework::runPreFilterExtensionRemovePod(CycleState &state,
+                                                       const core::Pod &podToSchedule,
+                                                       const PodInfo &podInfo,
+                                                       const NodeInfo &nodeInfo) const
+{
+    for (const PreFilterExtensions *plugin : m_preFilterExtensions) {
+        if (state.isFilterSkipped(plugin->name()))
+            continue;
+        const PluginStatus status = plugin->removePod(state, podToSchedule, podInfo, nodeInfo);
+        if (!status.isSuccess())
+            return status.withPlugin(std::string(plugin->name()));
+    }
+    return {};
 }
 
 PluginStatus Framework::runReservePlugins(CycleState &state, const core::Pod &pod,

@@ -15,7 +15,9 @@
 namespace kubist::scheduler {
 
 class CycleState;
+class NodeInfo;
 class Snapshot;
+struct PodInfo;
 
 struct ScheduleOptions
 {
@@ -94,6 +96,22 @@ public:
     PluginStatus runBindPlugins(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                                 const std::string &nodeName) const;
 
+    // Every Filter plugin in order on one node (skipping those CycleState
+    // says to skip); the first rejection (with its plugin) or Success. For
+    // preemption's "what if" nodes.
+    PluginStatus runFilterPlugins(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                                  const NodeInfo &nodeInfo) const;
+    // Every PreFilterExtensions plugin whose PreFilter ran (was not skipped)
+    // told that `podInfo` joins / leaves `nodeInfo`; the first failure.
+    PluginStatus runPreFilterExtensionAddPod(CycleState &state,
+                                             const k8s::io::api::core::v1::Pod &podToSchedule,
+                                             const PodInfo &podInfo,
+                                             const NodeInfo &nodeInfo) const;
+    PluginStatus runPreFilterExtensionRemovePod(CycleState &state,
+                                                const k8s::io::api::core::v1::Pod &podToSchedule,
+                                                const PodInfo &podInfo,
+                                                const NodeInfo &nodeInfo) const;
+
     // The plugin called `name`, or nullptr.
     const Plugin *plugin(std::string_view name) const;
 
@@ -112,6 +130,7 @@ private:
     std::vector<std::shared_ptr<const Plugin>> m_plugins;
     const QueueSortPlugin *m_queueSort = nullptr;
     std::vector<const PreFilterPlugin *> m_preFilter;
+    std::vector<const PreFilterExtensions *> m_preFilterExtensions;
     std::vector<const FilterPlugin *> m_filter;
     std::vector<const PostFilterPlugin *> m_postFilter;
     std::vector<const PreScorePlugin *> m_preScore;

@@ -5,18 +5,82 @@
 
 #include "core_v1.pb.h"
 
+#include <algorithm>
+
 namespace kubist::scheduler {
 
 namespace core = k8s::io::api::core::v1;
 
-NodeInfo::NodeInfo(std::shared_ptr<const core::Node> node)
-    : m_node(std::move(node))
+namespace {
+
+std::vector<HostPort> hostPorts(const core::Pod &pod)
 {
+    std::vector<HostPort> ports;
+    auto addPorts = [&ports](const core::Container &container) {
+        for (const core::ContainerPort &port : container.ports()) {
+            if (port.host_port() <= 0)
+                continue;
+            HostPort used;
+            used.ip = port.host_ip().empty() ? "0.0.0.0" : port.host_ip();
+            used.protocol = port.protocol().empty() ? "TCP" : port.protocol();
+            used.port = port.host_port();
+            ports.push_back(std::move(used));
+        }
+    };
+    for (const core::Container &container : pod.spec().containers())
+        addPorts(container);
+    for (const core::Container &container : pod.spec().init_containers()) {
+        if (container.restart_policy() == "Always")
+            addPorts(container);
+    }
+    return ports;
+}
+
+bool samePod(const core::Pod &a, const core::Pod &b)
+{
+    if (!a.metadata().uid().empty() || !b.metadata().uid().empty())
+        return a.metadata().uid() == b.metadata().uid();
+    return a.metadata().namespace_() == b.metadata().namespace_() &&
+           a.metadata().name() == b.metadata().name();
+}
+
+} // namespace
+
+PodInfo PodInfo::make(std::shared_ptr<const core::Pod> pod)
+{
+    PodInfo info;
+    info.requests = podRequests(*pod);
+    info.nonZeroRequests = podRequests(*pod, {.nonZeroDefaults = true});
+    if (pod->spec().has_affinity()) {
+        const core::Affinity &affinity = pod->spec().affinity();
+        const auto &a = affinity.pod_affinity();
+        const auto &anti = affinity.pod_anti_affinity();
+        info.hasAffinity = a.required_during_scheduling_ignored_during_execution_size() > 0 ||
+                           a.preferred_during_scheduling_ignored_during_execution_size() > 0 ||
+                           anti.required_during_scheduling_ignored_during_execution_size() > 0 ||
+                           anti.preferred_during_scheduling_ignored_during_execution_size() > 0;
+        info.hasRequiredAntiAffinity =
+            anti.required_during_scheduling_ignored_during_execution_size() > 0;
+    }
+    info.pod = std::move(pod);
+    return info;
+}
+
+NodeInfo::NodeInfo(std::shared_ptr<const core::Node> node)
+{
+    setNode(std::move(node));
+}
+
+void NodeInfo::setNode(std::shared_ptr<const core::Node> node)
+{
+    m_node = std::move(node);
+    m_allocatable = Resource();
     for (const auto &[name, proto] : m_node->status().allocatable()) {
         const auto quantity = api::Quantity::parse(proto.value());
         if (quantity.isOk())
             m_allocatable.add(name, *quantity);
     }
+    ++m_generation;
 }
 
 const std::string &NodeInfo::name() const
@@ -26,33 +90,41 @@ const std::string &NodeInfo::name() const
 
 void NodeInfo::addPod(std::shared_ptr<const core::Pod> pod)
 {
-    PodInfo info;
-    info.requests = podRequests(*pod);
-    info.nonZeroRequests = podRequests(*pod, {.nonZeroDefaults = true});
+    addPodInfo(PodInfo::make(std::move(pod)));
+}
+
+void NodeInfo::addPodInfo(PodInfo info)
+{
     m_requested.add(info.requests);
     m_nonZeroRequested.milliCpu += info.nonZeroRequests.milliCpu;
     m_nonZeroRequested.memory += info.nonZeroRequests.memory;
-
-    auto addPorts = [this](const core::Container &container) {
-        for (const core::ContainerPort &port : container.ports()) {
-            if (port.host_port() <= 0)
-                continue;
-            HostPort used;
-            used.ip = port.host_ip().empty() ? "0.0.0.0" : port.host_ip();
-            used.protocol = port.protocol().empty() ? "TCP" : port.protocol();
-            used.port = port.host_port();
-            m_usedPorts.push_back(std::move(used));
-        }
-    };
-    for (const core::Container &container : pod->spec().containers())
-        addPorts(container);
-    for (const core::Container &container : pod->spec().init_containers()) {
-        if (container.restart_policy() == "Always")
-            addPorts(container);
-    }
-
-    info.pod = std::move(pod);
+    for (HostPort &port : hostPorts(*info.pod))
+        m_usedPorts.push_back(std::move(port));
+    m_podsWithAffinity += info.hasAffinity ? 1 : 0;
+    m_podsWithRequiredAntiAffinity += info.hasRequiredAntiAffinity ? 1 : 0;
     m_pods.push_back(std::move(info));
+    ++m_generation;
+}
+
+bool NodeInfo::removePod(const core::Pod &pod)
+{
+    const auto it = std::find_if(m_pods.begin(), m_pods.end(),
+                                 [&pod](const PodInfo &p) { return samePod(*p.pod, pod); });
+    if (it == m_pods.end())
+        return false;
+    m_requested.subtract(it->requests);
+    m_nonZeroRequested.milliCpu -= it->nonZeroRequests.milliCpu;
+    m_nonZeroRequested.memory -= it->nonZeroRequests.memory;
+    for (const HostPort &port : hostPorts(*it->pod)) {
+        const auto used = std::find(m_usedPorts.begin(), m_usedPorts.end(), port);
+        if (used != m_usedPorts.end())
+            m_usedPorts.erase(used);
+    }
+    m_podsWithAffinity -= it->hasAffinity ? 1 : 0;
+    m_podsWithRequiredAntiAffinity -= it->hasRequiredAntiAffinity ? 1 : 0;
+    m_pods.erase(it);
+    ++m_generation;
+    return true;
 }
 
 } // namespace kubist::scheduler

@@ -21,6 +21,13 @@ struct PodInfo
     std::shared_ptr<const k8s::io::api::core::v1::Pod> pod;
     Resource requests;        // podRequests(pod)
     Resource nonZeroRequests; // podRequests(pod, {.nonZeroDefaults = true})
+    // spec.affinity has podAffinity or podAntiAffinity terms (required or
+    // preferred); has required (hard) podAntiAffinity terms.
+    bool hasAffinity = false;
+    bool hasRequiredAntiAffinity = false;
+
+    // Computes the fields above from `pod` (not null).
+    static PodInfo make(std::shared_ptr<const k8s::io::api::core::v1::Pod> pod);
 };
 
 // A host port taken on a node by a pod's container (hostPort > 0); ip
@@ -58,6 +65,13 @@ public:
     // Counts `pod` on this node: appends it and adds its requests and host
     // ports.
     void addPod(std::shared_ptr<const k8s::io::api::core::v1::Pod> pod);
+    void addPodInfo(PodInfo info);
+    // Takes the pod with this uid (or, for an empty uid, namespace/name) off
+    // the node, with its requests and host ports. False when it is not here.
+    bool removePod(const k8s::io::api::core::v1::Pod &pod);
+    // Replaces the node object (labels, taints, allocatable, images), keeping
+    // the pods.
+    void setNode(std::shared_ptr<const k8s::io::api::core::v1::Node> node);
 
     const k8s::io::api::core::v1::Node &node() const { return *m_node; }
     const std::shared_ptr<const k8s::io::api::core::v1::Node> &nodePtr() const { return m_node; }
@@ -71,6 +85,12 @@ public:
     // node.status.allocatable (pods included, as allowedPodNumber).
     const Resource &allocatable() const { return m_allocatable; }
     const std::vector<HostPort> &usedPorts() const { return m_usedPorts; }
+    // How many of pods() have hasAffinity / hasRequiredAntiAffinity set (so
+    // inter-pod affinity can skip nodes without such pods).
+    int numPodsWithAffinity() const { return m_podsWithAffinity; }
+    int numPodsWithRequiredAntiAffinity() const { return m_podsWithRequiredAntiAffinity; }
+    // Bumped by every change (pods added or removed, node replaced).
+    std::uint64_t generation() const { return m_generation; }
     const std::map<std::string, ImageStateSummary, std::less<>> &imageStates() const
     {
         return m_imageStates;
@@ -89,6 +109,9 @@ private:
     Resource m_allocatable;
     std::vector<HostPort> m_usedPorts;
     std::map<std::string, ImageStateSummary, std::less<>> m_imageStates;
+    int m_podsWithAffinity = 0;
+    int m_podsWithRequiredAntiAffinity = 0;
+    std::uint64_t m_generation = 0;
 };
 
 } // namespace kubist::scheduler

@@ -32,6 +32,7 @@ namespace kubist::scheduler {
 class CycleState;
 class NodeInfo;
 class Snapshot;
+struct PodInfo;
 
 inline constexpr std::int64_t kMaxNodeScore = 100;
 inline constexpr std::int64_t kMinNodeScore = 0;
@@ -118,12 +119,31 @@ public:
                                     PostFilterResult *result) const = 0;
 };
 
-// Runs once before Score with the feasible nodes; Skip turns its Score off.
+// Runs once before Score with the feasible nodes (`nodes`, a subset of
+// `snapshot`, in snapshot order); Skip turns its Score off.
 class PreScorePlugin : public virtual Plugin
 {
 public:
     virtual PluginStatus preScore(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                                  const Snapshot &snapshot,
                                   const std::vector<const NodeInfo *> &nodes) const = 0;
+};
+
+// Optional companion of a PreFilterPlugin whose PreFilter state depends on
+// the pods in the cluster (upstream PreFilterExtensions): preemption asks
+// "what if `podInfo` were added to / removed from `nodeInfo`" and the plugin
+// updates its state in `state` (a clone made by CycleState::clone(), so the
+// plugin's StateData must implement clone()). Called only after the
+// plugin's PreFilter returned Success on the same state. `nodeInfo` is the
+// node as it was before the change.
+class PreFilterExtensions : public virtual Plugin
+{
+public:
+    virtual PluginStatus addPod(CycleState &state, const k8s::io::api::core::v1::Pod &podToSchedule,
+                                const PodInfo &podInfo, const NodeInfo &nodeInfo) const = 0;
+    virtual PluginStatus removePod(CycleState &state,
+                                   const k8s::io::api::core::v1::Pod &podToSchedule,
+                                   const PodInfo &podInfo, const NodeInfo &nodeInfo) const = 0;
 };
 
 // Rates one feasible node. After every node is scored, normalizeScore()

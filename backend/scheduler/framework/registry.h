@@ -11,10 +11,12 @@
 
 namespace k8s::io::api::core::v1 {
 class Binding;
-}
+class Pod;
+} // namespace k8s::io::api::core::v1
 
 namespace kubist::scheduler {
 
+class Framework;
 class Plugin;
 
 // Posts a Binding to the API (pods/<name>/binding). The scheduler part
@@ -28,6 +30,20 @@ using Binder = std::function<Status(const k8s::io::api::core::v1::Binding &bindi
 struct PluginContext
 {
     Binder binder;
+    // The framework the plugin is being built for; set by Framework::create
+    // (whatever the caller put here), valid as long as that framework. Lets
+    // PostFilter (preemption) run the Filter plugins on "what if" nodes.
+    const Framework *framework = nullptr;
+    // Preemption's writes. Both empty (the GUI): preemption only computes
+    // what it would do (dry run). preemptVictim deletes a victim gracefully
+    // (its own grace period) after marking it with the DisruptionTarget
+    // condition; nominateNode sets the preemptor's status.nominatedNodeName
+    // ("" clears it). Called on the scheduler's thread.
+    std::function<Status(const k8s::io::api::core::v1::Pod &victim,
+                         const k8s::io::api::core::v1::Pod &preemptor)>
+        preemptVictim;
+    std::function<Status(const k8s::io::api::core::v1::Pod &pod, const std::string &nodeName)>
+        nominateNode;
 };
 
 // Builds one plugin. Errors are reported by Framework::create.

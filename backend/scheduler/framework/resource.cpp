@@ -61,6 +61,16 @@ void Resource::add(const Resource &other)
         scalarResources[name] += value;
 }
 
+void Resource::subtract(const Resource &other)
+{
+    milliCpu -= other.milliCpu;
+    memory -= other.memory;
+    ephemeralStorage -= other.ephemeralStorage;
+    allowedPodNumber -= other.allowedPodNumber;
+    for (const auto &[name, value] : other.scalarResources)
+        scalarResources[name] -= value;
+}
+
 void Resource::setMax(const Resource &other)
 {
     milliCpu = std::max(milliCpu, other.milliCpu);

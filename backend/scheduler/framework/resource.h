@@ -42,6 +42,8 @@ struct Resource
     void add(std::string_view name, const api::Quantity &quantity);
     // Adds every resource of `other` (allowedPodNumber included).
     void add(const Resource &other);
+    // Takes every resource of `other` away (the inverse of add).
+    void subtract(const Resource &other);
     // Raises each resource of this to at least other's (upstream
     // SetMaxResource, allowedPodNumber included).
     void setMax(const Resource &other);

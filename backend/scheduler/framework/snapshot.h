@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backend/scheduler/framework/clusterlister.h"
 #include "backend/scheduler/framework/nodeinfo.h"
 
 #include <memory>
@@ -44,9 +45,18 @@ public:
     const NodeInfo *get(std::string_view nodeName) const;
     std::size_t numNodes() const { return m_nodes.size(); }
 
+    // The other objects plugins may look up (ClusterLister::empty() unless
+    // set).
+    const ClusterLister &lister() const { return *m_lister; }
+    void setLister(std::shared_ptr<const ClusterLister> lister)
+    {
+        m_lister = lister ? std::move(lister) : ClusterLister::empty();
+    }
+
 private:
     std::vector<NodeInfo> m_nodes;
     std::unordered_map<std::string, std::size_t> m_index;
+    std::shared_ptr<const ClusterLister> m_lister = ClusterLister::empty();
 };
 
 } // namespace kubist::scheduler

@@ -75,7 +75,7 @@ std::int64_t BalancedAllocation::balancedScore(const std::vector<std::int64_t> &
     return static_cast<std::int64_t>((1 - deviation) * static_cast<double>(kMaxNodeScore));
 }
 
-PluginStatus BalancedAllocation::preScore(CycleState &state, const core::Pod &pod,
+PluginStatus BalancedAllocation::preScore(CycleState &state, const core::Pod &pod, const Snapshot &,
                                           const std::vector<const NodeInfo *> &) const
 {
     auto data = std::make_shared<PreScoreState>();

@@ -195,7 +195,7 @@ PluginStatus NodeAffinity::filter(const CycleState &, const core::Pod &pod,
     return PluginStatus::unresolvable({std::string(kErrReasonPod)});
 }
 
-PluginStatus NodeAffinity::preScore(CycleState &, const core::Pod &pod,
+PluginStatus NodeAffinity::preScore(CycleState &, const core::Pod &pod, const Snapshot &,
                                     const std::vector<const NodeInfo *> &) const
 {
     return preferredTerms(pod) ? PluginStatus() : PluginStatus::skip();

@@ -101,7 +101,7 @@ PluginStatus NodeResourcesFit::filter(const CycleState &state, const core::Pod &
     return PluginStatus::unschedulable(std::move(reasons));
 }
 
-PluginStatus NodeResourcesFit::preScore(CycleState &state, const core::Pod &pod,
+PluginStatus NodeResourcesFit::preScore(CycleState &state, const core::Pod &pod, const Snapshot &,
                                         const std::vector<const NodeInfo *> &) const
 {
     auto data = std::make_shared<RequestState>();

@@ -57,6 +57,7 @@ public:
     PluginStatus filter(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                         const NodeInfo &nodeInfo) const override;
     PluginStatus preScore(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                          const Snapshot &snapshot,
                           const std::vector<const NodeInfo *> &nodes) const override;
     PluginStatus score(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                        const NodeInfo &nodeInfo, std::int64_t *score) const override;

@@ -54,7 +54,7 @@ PluginStatus TaintToleration::filter(const CycleState &, const core::Pod &pod,
     return {};
 }
 
-PluginStatus TaintToleration::preScore(CycleState &state, const core::Pod &pod,
+PluginStatus TaintToleration::preScore(CycleState &state, const core::Pod &pod, const Snapshot &,
                                        const std::vector<const NodeInfo *> &) const
 {
     state.write(std::string(kPreScoreStateKey), std::make_shared<PreScoreState>(computeState(pod)));
