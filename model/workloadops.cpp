@@ -1,5 +1,6 @@
 #include "model/workloadops.h"
 
+#include "backend/api/annotations.h"
 #include "backend/api/jsoncodec.h"
 #include "backend/api/scheme.h"
 #include "backend/client/objectkey.h"
@@ -197,17 +198,45 @@ std::string evictedMessage(const std::string &podName)
     return "Evicted " + podName + "; the scheduler chooses where its replacement goes";
 }
 
+namespace {
+
+// Sets (or, with node empty, removes) the ReplicaSet's one-shot placement
+// intent.
+Status setPlaceNextPodOn(client::Client &client, const std::string &ns, const std::string &rs,
+                         const std::string &node)
+{
+    const std::string value = node.empty() ? std::string("null") : "\"" + node + "\"";
+    const std::string patch = std::string("{\"metadata\":{\"annotations\":{\"") +
+                              api::kPlaceNextPodOn + "\":" + value + "}}}";
+    return client
+        .patch(kindOf(apps::ReplicaSet::descriptor()), ns, rs, client::PatchType::Merge, patch)
+        .status();
+}
+
+} // namespace
+
 Result<std::string> movePod(client::Client &client, const std::string &ns, const std::string &name,
                             const std::string &node)
 {
     Result<std::shared_ptr<const core::Pod>> current = client::getAs<core::Pod>(client, ns, name);
     if (!current)
         return current.status();
-    if (hasController(**current)) {
+    if (const auto *owner = controllerRef((*current)->metadata())) {
+        const bool intent = owner->kind() == "ReplicaSet" && !node.empty();
+        if (intent) {
+            if (Status s = setPlaceNextPodOn(client, ns, owner->name(), node); !s.isOk())
+                return s;
+        }
         const Status s = evictPod(client, ns, name);
-        if (!s.isOk())
+        if (!s.isOk()) {
+            if (intent)
+                (void)setPlaceNextPodOn(client, ns, owner->name(), {});
             return s;
-        return evictedMessage(name);
+        }
+        if (!intent)
+            return evictedMessage(name);
+        return "Evicted " + name + "; its replacement is placed on " + node +
+               " if the scheduler accepts it there";
     }
     core::Pod copy = **current;
     meta::ObjectMeta *m = copy.mutable_metadata();
@@ -218,8 +247,11 @@ Result<std::string> movePod(client::Client &client, const std::string &ns, const
     m->clear_deletion_grace_period_seconds();
     m->clear_generation();
     m->clear_managed_fields();
+    m->mutable_annotations()->erase(api::kSchedulingDecision);
+    (*m->mutable_annotations())[api::kPlacementIntent] = node;
     copy.clear_status();
-    copy.mutable_spec()->set_node_name(node);
+    // The scheduler places it: the intended node if it passes the filters.
+    copy.mutable_spec()->clear_node_name();
     client::DeleteOptions del;
     del.gracePeriodSeconds = 0;
     del.preconditionUid = (*current)->metadata().uid();

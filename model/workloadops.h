@@ -53,11 +53,17 @@ Result<DrainReport> drain(client::Client &client, const std::string &node);
 // Whether the pod has a controller owner reference.
 bool hasController(const google::protobuf::Message &pod);
 
-// Moves a pod towards `node`: a pod with a controller is evicted (its
-// controller recreates it and the scheduler places the replacement); a
-// bare pod is deleted at once (grace period 0) and recreated with
-// spec.nodeName = node (uid, resourceVersion, creation/deletion stamps and
-// status stripped). Returns a sentence for the status bar.
+// Moves a pod towards `node` with a placement intent (api/annotations.h):
+// a pod owned by a ReplicaSet gets its ReplicaSet annotated
+// kubist.io/place-next-pod-on=<node> and is then evicted, so the
+// replacement the ReplicaSet controller creates carries the intent and the
+// scheduler puts it on `node` if the node passes its filters (a refusal is
+// a PlacementIntentRefused event on the new pod); a refused eviction takes
+// the annotation back. A pod of another controller is only evicted. A bare
+// pod is deleted at once (grace period 0) and recreated unbound with the
+// kubist.io/placement-intent annotation (uid, resourceVersion,
+// creation/deletion stamps, status and the previous scheduling decision
+// stripped). Returns a sentence for the status bar.
 Result<std::string> movePod(client::Client &client, const std::string &ns, const std::string &name,
                             const std::string &node);
 

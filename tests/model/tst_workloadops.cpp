@@ -5,6 +5,8 @@
 
 #include "model/workloadops.h"
 
+#include "backend/api/annotations.h"
+
 #include <QTest>
 
 #include <algorithm>
@@ -185,7 +187,7 @@ private slots:
         QVERIFY(!terminating(c, "default", "web-5d4f8-a"));
     }
 
-    void moveBarePodRecreatesOnTarget()
+    void moveBarePodRecreatesWithIntent()
     {
         TestCluster c;
         createDemoTopology(c);
@@ -194,7 +196,10 @@ private slots:
         QVERIFY2(r, r.status().message().c_str());
         const auto after = c.get<core::Pod>("default", "solo");
         QVERIFY(after);
-        QCOMPARE(after->spec().node_name(), std::string("worker-3"));
+        // Unbound, with the intent the scheduler honours if worker-3 fits.
+        QVERIFY(after->spec().node_name().empty());
+        QCOMPARE(after->metadata().annotations().at(kubist::api::kPlacementIntent),
+                 std::string("worker-3"));
         QVERIFY(after->metadata().uid() != before->metadata().uid());
         QVERIFY(!after->metadata().has_deletion_timestamp());
         QCOMPARE(after->metadata().labels().at("x"), std::string("y"));
@@ -206,10 +211,13 @@ private slots:
         createDemoTopology(c);
         Result<std::string> r = ops::movePod(c.admin(), "default", "web-5d4f8-a", "worker-3");
         QVERIFY2(r, r.status().message().c_str());
-        QCOMPARE(*r, ops::evictedMessage("web-5d4f8-a"));
-        QCOMPARE(*r, std::string("Evicted web-5d4f8-a; the scheduler chooses where its "
-                                 "replacement goes"));
+        QCOMPARE(*r, std::string("Evicted web-5d4f8-a; its replacement is placed on worker-3 "
+                                 "if the scheduler accepts it there"));
         QVERIFY(terminating(c, "default", "web-5d4f8-a"));
+        // The ReplicaSet carries the one-shot intent for its next pod.
+        const auto rs = c.get<apps::ReplicaSet>("default", "web-5d4f8");
+        QCOMPARE(rs->metadata().annotations().at(kubist::api::kPlaceNextPodOn),
+                 std::string("worker-3"));
         // Not recreated by us: still the same (terminating) pod on worker-1.
         QCOMPARE(c.get<core::Pod>("default", "web-5d4f8-a")->spec().node_name(),
                  std::string("worker-1"));

@@ -3,6 +3,8 @@
 // pods/binding, failures show as a PodScheduled=False condition and a
 // FailedScheduling event, leader election gates the work.
 
+#include "backend/api/annotations.h"
+#include "backend/api/jsoncodec.h"
 #include "backend/scheduler/scheduler/scheduler.h"
 #include "tests/testing/testcluster.h"
 
@@ -100,6 +102,10 @@ private slots:
     void secondSchedulerWaitsForTheLease();
     void stopWithQueuedPodsReturnsPromptly();
     void stopBeforeStartIsSafe();
+    void bindingRecordsTheDecision();
+    void placementIntentIsHonoured();
+    void refusedPlacementIntentSaysWhy();
+    void nodeDeletedAndReaddedKeepsCounts();
 };
 
 void TestScheduler::bindsPodAndRecordsScheduledEvent()
@@ -475,6 +481,109 @@ void TestScheduler::stopBeforeStartIsSafe()
         Scheduler scheduler(*client, cluster.clock, options(true)); // destroyed unstarted
     }
     QVERIFY(cluster.settle());
+}
+
+void TestScheduler::bindingRecordsTheDecision()
+{
+    testing::TestCluster cluster;
+    auto client = cluster.client("system:kube-scheduler");
+    Scheduler scheduler(*client, cluster.clock, options());
+    scheduler.start();
+    addNode(cluster, "node-1", "2");
+    addNode(cluster, "node-2", "2", "{unschedulable: true}");
+    addNode(cluster, "node-3", "4");
+    QVERIFY(cluster.settle());
+    addPod(cluster, "web", "500m");
+    QVERIFY(cluster.settle());
+
+    auto pod = cluster.get<core::Pod>("default", "web");
+    QCOMPARE(pod->spec().node_name(), std::string("node-3")); // more room left
+    const auto &annotations = pod->metadata().annotations();
+    QVERIFY(annotations.contains(api::kSchedulingDecision));
+    const std::string decision = annotations.at(api::kSchedulingDecision);
+    // One line of JSON: the winner, the counts, the runner-up, the winner's
+    // per-plugin scores, and who turned which nodes down.
+    QVERIFY2(decision.starts_with("{\"node\":\"node-3\",\"score\":"), decision.c_str());
+    QVERIFY2(decision.find("\"evaluatedNodes\":3,\"feasibleNodes\":2") != std::string::npos,
+             decision.c_str());
+    QVERIFY2(decision.find("\"runnerUp\":{\"node\":\"node-1\"") != std::string::npos,
+             decision.c_str());
+    QVERIFY2(decision.find("\"NodeResourcesFit\":") != std::string::npos, decision.c_str());
+    QVERIFY2(decision.find("\"filtered\":{\"NodeUnschedulable\":1}") != std::string::npos,
+             decision.c_str());
+}
+
+void TestScheduler::placementIntentIsHonoured()
+{
+    testing::TestCluster cluster;
+    auto client = cluster.client("system:kube-scheduler");
+    Scheduler scheduler(*client, cluster.clock, options());
+    scheduler.start();
+    for (const char *name : {"node-1", "node-2", "node-3"})
+        addNode(cluster, name, "2");
+    QVERIFY(cluster.settle());
+    // Equal nodes: without the intent the first name wins.
+    addPod(cluster, "plain", "100m");
+    cluster.apply("{apiVersion: v1, kind: Pod, metadata: {name: moved, namespace: default, "
+                  "annotations: {kubist.io/placement-intent: node-3}}, spec: {containers: "
+                  "[{name: c, image: nginx}]}}");
+    QVERIFY(cluster.settle());
+    QCOMPARE(nodeOf(cluster, "plain"), std::string("node-1"));
+    QCOMPARE(nodeOf(cluster, "moved"), std::string("node-3"));
+    QVERIFY(eventsFor(cluster, "moved", "PlacementIntentRefused").empty());
+}
+
+void TestScheduler::refusedPlacementIntentSaysWhy()
+{
+    testing::TestCluster cluster;
+    auto client = cluster.client("system:kube-scheduler");
+    Scheduler scheduler(*client, cluster.clock, options());
+    scheduler.start();
+    addNode(cluster, "node-1", "2");
+    addNode(cluster, "small", "100m");
+    QVERIFY(cluster.settle());
+    cluster.apply("{apiVersion: v1, kind: Pod, metadata: {name: moved, namespace: default, "
+                  "annotations: {kubist.io/placement-intent: small}}, spec: {containers: "
+                  "[{name: c, image: nginx, resources: {requests: {cpu: '1'}}}]}}");
+    QVERIFY(cluster.settle());
+
+    QCOMPARE(nodeOf(cluster, "moved"), std::string("node-1"));
+    const auto refused = eventsFor(cluster, "moved", "PlacementIntentRefused");
+    QCOMPARE(refused.size(), std::size_t(1));
+    QCOMPARE(refused[0]->type(), std::string("Warning"));
+    QCOMPARE(refused[0]->message(),
+             std::string("Cannot place the pod on node small: NodeResourcesFit: Insufficient cpu"));
+    auto pod = cluster.get<core::Pod>("default", "moved");
+    QVERIFY(!pod->metadata().annotations().contains(api::kPlacementIntent));
+    // A missing node is refused the same way.
+    cluster.apply("{apiVersion: v1, kind: Pod, metadata: {name: lost, namespace: default, "
+                  "annotations: {kubist.io/placement-intent: gone}}, spec: {containers: "
+                  "[{name: c, image: nginx}]}}");
+    QVERIFY(cluster.settle());
+    QCOMPARE(nodeOf(cluster, "lost"), std::string("node-1"));
+    QCOMPARE(eventsFor(cluster, "lost", "PlacementIntentRefused").size(), std::size_t(1));
+}
+
+void TestScheduler::nodeDeletedAndReaddedKeepsCounts()
+{
+    testing::TestCluster cluster;
+    auto client = cluster.client("system:kube-scheduler");
+    Scheduler scheduler(*client, cluster.clock, options());
+    scheduler.start();
+    addNode(cluster, "node-1", "1");
+    QVERIFY(cluster.settle());
+    addPod(cluster, "first", "800m");
+    QVERIFY(cluster.settle());
+    QCOMPARE(nodeOf(cluster, "first"), std::string("node-1"));
+    // The node goes away and comes back: the pod bound to it counts again,
+    // so a second big pod does not fit.
+    QVERIFY(cluster.admin().remove(*api::Scheme::builtin().byKind("v1", "Node"), "", "node-1"));
+    QVERIFY(cluster.settle());
+    addNode(cluster, "node-1", "1");
+    QVERIFY(cluster.settle());
+    addPod(cluster, "second", "800m");
+    QVERIFY(cluster.settle());
+    QCOMPARE(nodeOf(cluster, "second"), std::string());
 }
 
 QTEST_GUILESS_MAIN(TestScheduler)

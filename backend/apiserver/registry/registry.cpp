@@ -803,7 +803,8 @@ Registry::updateStored(const RequestContext &ctx, const api::KindInfo &kind, con
         object = std::move(merged);
         md = mutableMetadata(object.get());
     } else {
-        if (hasStatusSubresource(kind))
+        // pods/binding sets spec and status in one write, as upstream's.
+        if (hasStatusSubresource(kind) && options.subresource != "binding")
             copyTopLevelField(old, object.get(), "status");
         // System fields the client cannot change.
         md->set_uid(oldMd.uid());
@@ -1251,8 +1252,12 @@ Result<client::ObjectPtr> Registry::bind(const RequestContext &ctx, const std::s
         return apierrors::invalid(*api::Scheme::builtin().byKind("v1", "Binding"), name,
                                   {FieldError::required("target.name")});
     const std::string node = binding.target().name();
+    // One write, as upstream's setPodHostAndAnnotations: the node, the
+    // binding's annotations, and the PodScheduled condition.
+    client::WriteOptions options;
+    options.subresource = "binding";
     Result<client::ObjectPtr> r = guaranteedUpdate(
-        ctx, pods, ns, name, {},
+        ctx, pods, ns, name, options,
         [&](Message *obj) -> Status {
             auto *pod = static_cast<core::Pod *>(obj);
             if (pod->metadata().has_deletion_timestamp())
@@ -1265,15 +1270,9 @@ Result<client::ObjectPtr> Registry::bind(const RequestContext &ctx, const std::s
                                            "pod " + name + " is already assigned to node \"" +
                                                pod->spec().node_name() + "\"");
             pod->mutable_spec()->set_node_name(node);
-            return {};
-        },
-        false);
-    if (!r)
-        return r.status();
-    // The PodScheduled condition goes through the status, as upstream's binding does.
-    Result<client::ObjectPtr> s =
-        guaranteedUpdate(ctx, pods, ns, name, statusSubresource(), [&](Message *obj) -> Status {
-            auto *status = static_cast<core::Pod *>(obj)->mutable_status();
+            for (const auto &[key, value] : binding.metadata().annotations())
+                (*pod->mutable_metadata()->mutable_annotations())[key] = value;
+            auto *status = pod->mutable_status();
             core::PodCondition *cond = nullptr;
             for (auto &c : *status->mutable_conditions())
                 if (c.type() == "PodScheduled")
@@ -1286,9 +1285,10 @@ Result<client::ObjectPtr> Registry::bind(const RequestContext &ctx, const std::s
             cond->clear_message();
             setTime(cond->mutable_last_transition_time(), m_clock.nowSeconds());
             return {};
-        });
-    if (!s)
-        return s.status();
+        },
+        false);
+    if (!r)
+        return r.status();
     auto status = std::make_shared<meta::Status>(apierrors::toStatusObject({}));
     status->set_code(201);
     return client::ObjectPtr(std::move(status));

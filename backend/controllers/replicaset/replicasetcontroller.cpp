@@ -1,5 +1,6 @@
 #include "backend/controllers/replicaset/replicasetcontroller.h"
 
+#include "backend/api/annotations.h"
 #include "backend/api/labelselector.h"
 #include "backend/api/scheme.h"
 #include "backend/client/objectkey.h"
@@ -401,12 +402,24 @@ Status ReplicaSetController::createPods(const ReplicaSet &rs, int count, const s
     *m->add_owner_references() = makeControllerRef(rs);
     *pod.mutable_spec() = tmpl.spec();
     const api::KindInfo &podKind = kindOf(core::Pod::descriptor());
+    // A one-shot placement intent (a pod move) goes to the first new pod.
+    std::string intent;
+    if (const auto it = rs.metadata().annotations().find(api::kPlaceNextPodOn);
+        it != rs.metadata().annotations().end())
+        intent = it->second;
 
     // Slow start: batches of 1, 2, 4, ...; a batch with a failure ends it,
     // so a quota or admission error costs a few requests, not `count`.
     const SlowStartResult result =
         slowStartBatch(count, m_options.slowStartInitialBatchSize, [&]() -> Status {
-            Result<client::ObjectPtr> r = m_client.create(podKind, m->namespace_(), pod);
+            core::Pod next = pod;
+            if (!intent.empty())
+                (*next.mutable_metadata()->mutable_annotations())[api::kPlacementIntent] = intent;
+            Result<client::ObjectPtr> r = m_client.create(podKind, m->namespace_(), next);
+            if (r && !intent.empty()) {
+                intent.clear();
+                consumePlacementIntent(rs);
+            }
             if (!r) {
                 m_recorder.record(rs, "Warning", "FailedCreate",
                                   "Error creating: " + r.status().message());
@@ -420,6 +433,19 @@ Status ReplicaSetController::createPods(const ReplicaSet &rs, int count, const s
     for (int i = result.successes; i < count; ++i)
         m_expectations.creationObserved(key);
     return result.error;
+}
+
+void ReplicaSetController::consumePlacementIntent(const ReplicaSet &rs)
+{
+    const std::string patch =
+        std::string("{\"metadata\":{\"annotations\":{\"") + api::kPlaceNextPodOn + "\":null}}}";
+    Result<client::ObjectPtr> r =
+        m_client.patch(kindOf(ReplicaSet::descriptor()), rs.metadata().namespace_(),
+                       rs.metadata().name(), client::PatchType::Merge, patch);
+    if (!r && r.status().code() != Status::Code::NotFound)
+        logWarning("replicaset-controller", "removing the placement intent of " +
+                                                client::objectKey(rs) + ": " +
+                                                r.status().message());
 }
 
 Status ReplicaSetController::deletePods(const ReplicaSet &rs, const PodList &pods,

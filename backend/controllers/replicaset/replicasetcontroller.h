@@ -44,6 +44,9 @@ struct ReplicaSetControllerOptions
 //   labels/annotations) in slow-start batches (1, 2, 4, ...: a failing batch
 //   stops the rest), or deletes surplus pods in the order of
 //   sortPodsForDeletion (podranking.h); at most burstReplicas per sync;
+//   a placement intent on the ReplicaSet (kubist.io/place-next-pod-on, a
+//   pod move; api/annotations.h) becomes the kubist.io/placement-intent of
+//   the first pod created and is then removed from the ReplicaSet;
 // - writes status (replicas, fullyLabeledReplicas, readyReplicas,
 //   availableReplicas, observedGeneration, the ReplicaFailure condition
 //   while creating or deleting fails) through the status subresource when
@@ -86,6 +89,8 @@ private:
     Result<PodList> claimPods(const ReplicaSet &rs, const PodList &activePods);
     Status manageReplicas(const ReplicaSet &rs, const PodList &pods, const std::string &key);
     Status createPods(const ReplicaSet &rs, int count, const std::string &key);
+    // Removes the kubist.io/place-next-pod-on annotation (handed to a pod).
+    void consumePlacementIntent(const ReplicaSet &rs);
     Status deletePods(const ReplicaSet &rs, const PodList &pods, const std::string &key);
     Status updateStatus(const ReplicaSet &rs, const PodList &pods, const Status &manageError,
                         int diff);

@@ -145,7 +145,8 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
             explanation.nodes.push_back(std::move(node));
         }
         result.fitError = std::move(fit);
-        return runPostFilter(state, pod, snapshot, std::move(result));
+        return options.runPostFilter ? runPostFilter(state, pod, snapshot, std::move(result))
+                                     : Result<ScheduleResult>(std::move(result));
     };
     for (const PreFilterPlugin *plugin : m_preFilter) {
         const std::string name(plugin->name());
@@ -223,7 +224,8 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         fit.nodeStatuses = std::move(nodeStatuses);
         fit.unschedulablePlugins = std::move(unschedulablePlugins);
         result.fitError = std::move(fit);
-        return runPostFilter(state, pod, snapshot, std::move(result));
+        return options.runPostFilter ? runPostFilter(state, pod, snapshot, std::move(result))
+                                     : Result<ScheduleResult>(std::move(result));
     }
 
     // PreScore.

@@ -28,6 +28,9 @@ struct ScheduleOptions
     // nodes from a std::mt19937_64 seeded with it (upstream picks at
     // random, spreading equal pods over equal nodes).
     std::optional<std::uint64_t> tieBreakSeed;
+    // false: no PostFilter plugin runs when nothing fits (a trial that must
+    // not preempt, e.g. a placement intent's first attempt).
+    bool runPostFilter = true;
 };
 
 // Framework: one scheduling profile's plugins, instantiated, and the

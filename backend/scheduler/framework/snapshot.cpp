@@ -24,6 +24,26 @@ bool isTerminal(const core::Pod &pod)
     return pod.status().phase() == "Succeeded" || pod.status().phase() == "Failed";
 }
 
+// Whether both report the same images (names and sizes, in order); node
+// heartbeats usually do, and then image states need no recount.
+bool sameImages(const core::Node &a, const core::Node &b)
+{
+    const auto &x = a.status().images();
+    const auto &y = b.status().images();
+    if (x.size() != y.size())
+        return false;
+    for (int i = 0; i < x.size(); ++i) {
+        if (x.Get(i).size_bytes() != y.Get(i).size_bytes() ||
+            x.Get(i).names_size() != y.Get(i).names_size())
+            return false;
+        for (int j = 0; j < x.Get(i).names_size(); ++j) {
+            if (x.Get(i).names(j) != y.Get(i).names(j))
+                return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 Snapshot Snapshot::build(const std::vector<NodePtr> &nodes, const std::vector<PodPtr> &pods,
@@ -61,9 +81,71 @@ Snapshot Snapshot::build(const std::vector<NodePtr> &nodes, const std::vector<Po
     for (const PodPtr &pod : assumedPods)
         count(pod);
 
+    snapshot.m_imagesDirty = true;
+    snapshot.commit();
+    return snapshot;
+}
+
+const NodeInfo *Snapshot::get(std::string_view nodeName) const
+{
+    const auto it = m_index.find(std::string(nodeName));
+    return it == m_index.end() ? nullptr : &m_nodes[it->second];
+}
+
+NodeInfo *Snapshot::mutableNode(std::string_view nodeName)
+{
+    const auto it = m_index.find(std::string(nodeName));
+    return it == m_index.end() ? nullptr : &m_nodes[it->second];
+}
+
+void Snapshot::upsertNode(NodePtr node)
+{
+    if (!node)
+        return;
+    if (NodeInfo *info = mutableNode(node->metadata().name())) {
+        if (!sameImages(info->node(), *node))
+            m_imagesDirty = true;
+        info->setNode(std::move(node));
+        return;
+    }
+    m_imagesDirty = true;
+    const std::string name = node->metadata().name();
+    m_index.emplace(name, m_nodes.size());
+    m_nodes.emplace_back(std::move(node));
+    m_orderDirty = true;
+}
+
+bool Snapshot::removeNode(std::string_view nodeName)
+{
+    const auto it = m_index.find(std::string(nodeName));
+    if (it == m_index.end())
+        return false;
+    m_nodes.erase(m_nodes.begin() + static_cast<std::ptrdiff_t>(it->second));
+    m_orderDirty = true;
+    m_imagesDirty = true;
+    // Indexes after the erased node moved; rebuilt now so lookups stay right.
+    m_index.clear();
+    for (std::size_t i = 0; i < m_nodes.size(); ++i)
+        m_index.emplace(m_nodes[i].name(), i);
+    return true;
+}
+
+void Snapshot::commit()
+{
+    if (m_orderDirty) {
+        std::stable_sort(m_nodes.begin(), m_nodes.end(),
+                         [](const NodeInfo &a, const NodeInfo &b) { return a.name() < b.name(); });
+        m_index.clear();
+        for (std::size_t i = 0; i < m_nodes.size(); ++i)
+            m_index.emplace(m_nodes[i].name(), i);
+        m_orderDirty = false;
+    }
+    if (!m_imagesDirty)
+        return;
+    m_imagesDirty = false;
     // Image states: sizes per node, and how many nodes hold each image.
-    std::map<std::string, int, std::less<>> nodesWithImage;
-    for (const NodeInfo &info : snapshot.m_nodes) {
+    std::unordered_map<std::string, int> nodesWithImage;
+    for (const NodeInfo &info : m_nodes) {
         std::set<std::string> seen;
         for (const core::ContainerImage &image : info.node().status().images()) {
             for (const std::string &name : image.names()) {
@@ -72,7 +154,7 @@ Snapshot Snapshot::build(const std::vector<NodePtr> &nodes, const std::vector<Po
             }
         }
     }
-    for (NodeInfo &info : snapshot.m_nodes) {
+    for (NodeInfo &info : m_nodes) {
         std::map<std::string, ImageStateSummary, std::less<>> states;
         for (const core::ContainerImage &image : info.node().status().images()) {
             for (const std::string &name : image.names())
@@ -80,13 +162,6 @@ Snapshot Snapshot::build(const std::vector<NodePtr> &nodes, const std::vector<Po
         }
         info.setImageStates(std::move(states));
     }
-    return snapshot;
-}
-
-const NodeInfo *Snapshot::get(std::string_view nodeName) const
-{
-    const auto it = m_index.find(std::string(nodeName));
-    return it == m_index.end() ? nullptr : &m_nodes[it->second];
 }
 
 } // namespace kubist::scheduler

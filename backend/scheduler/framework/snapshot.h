@@ -25,8 +25,15 @@ namespace kubist::scheduler {
 // Nodes are kept sorted by name; that order is the order Filter and Score
 // visit them and the order of every per-node list in results.
 //
-// Immutable after build(); safe to share between threads. Holds the given
-// shared pointers, so the objects stay alive as long as the snapshot.
+// Changing a snapshot in place (the scheduler's cache keeps one up to date
+// between cycles instead of building one per pod): mutableNode() to add or
+// remove pods, upsertNode() / removeNode() for nodes, then commit() before
+// the snapshot is read again (it restores name order and the index, and
+// recomputes image states when nodes changed).
+//
+// Thread-safety: const methods may run concurrently; the mutators need
+// exclusive access. Holds the given shared pointers, so the objects stay
+// alive as long as the snapshot.
 class Snapshot final
 {
 public:
@@ -41,6 +48,16 @@ public:
                           const std::vector<PodPtr> &assumedPods = {});
 
     const std::vector<NodeInfo> &nodeInfos() const { return m_nodes; }
+
+    // See the class comment. nullptr when no node has that name (nodes
+    // upserted since the last commit() are found too).
+    NodeInfo *mutableNode(std::string_view nodeName);
+    // Adds the node, or replaces the node object of an existing one (its
+    // pods stay).
+    void upsertNode(NodePtr node);
+    // Removes the node and the pods counted on it; false when it is unknown.
+    bool removeNode(std::string_view nodeName);
+    void commit();
     // nullptr when no node has that name.
     const NodeInfo *get(std::string_view nodeName) const;
     std::size_t numNodes() const { return m_nodes.size(); }
@@ -57,6 +74,8 @@ private:
     std::vector<NodeInfo> m_nodes;
     std::unordered_map<std::string, std::size_t> m_index;
     std::shared_ptr<const ClusterLister> m_lister = ClusterLister::empty();
+    bool m_orderDirty = false;  // nodes appended or removed since commit()
+    bool m_imagesDirty = false; // node objects changed since commit()
 };
 
 } // namespace kubist::scheduler

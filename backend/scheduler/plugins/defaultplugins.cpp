@@ -7,6 +7,7 @@
 #include "backend/scheduler/plugins/nodename/nodename.h"
 #include "backend/scheduler/plugins/noderesourcesfit/noderesourcesfit.h"
 #include "backend/scheduler/plugins/nodeunschedulable/nodeunschedulable.h"
+#include "backend/scheduler/plugins/placementintent/placementintent.h"
 #include "backend/scheduler/plugins/prioritysort/prioritysort.h"
 #include "backend/scheduler/plugins/tainttoleration/tainttoleration.h"
 
@@ -18,6 +19,7 @@ Status registerDefaultPlugins(Registry &registry)
         {PrioritySort::kName, &PrioritySort::create},
         {NodeUnschedulable::kName, &NodeUnschedulable::create},
         {NodeName::kName, &NodeName::create},
+        {PlacementIntent::kName, &PlacementIntent::create},
         {TaintToleration::kName, &TaintToleration::create},
         {NodeAffinity::kName, &NodeAffinity::create},
         {NodeResourcesFit::kName, &NodeResourcesFit::create},
@@ -38,7 +40,8 @@ Profile defaultProfile()
     profile.schedulerName = "default-scheduler";
     profile.plugins = {
         {std::string(PrioritySort::kName), 0},       {std::string(NodeUnschedulable::kName), 0},
-        {std::string(NodeName::kName), 0},           {std::string(TaintToleration::kName), 3},
+        {std::string(NodeName::kName), 0},           {std::string(PlacementIntent::kName), 0},
+        {std::string(TaintToleration::kName), 3},
         {std::string(NodeAffinity::kName), 2},       {std::string(NodeResourcesFit::kName), 1},
         {std::string(BalancedAllocation::kName), 1}, {std::string(DefaultBinder::kName), 0},
     };

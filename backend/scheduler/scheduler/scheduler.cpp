@@ -1,5 +1,6 @@
 #include "backend/scheduler/scheduler/scheduler.h"
 
+#include "backend/api/annotations.h"
 #include "backend/api/encoding.h"
 #include "backend/api/scheme.h"
 #include "backend/client/client.h"
@@ -12,7 +13,10 @@
 #include "backend/scheduler/framework/framework.h"
 #include "backend/scheduler/framework/registry.h"
 #include "backend/scheduler/framework/snapshot.h"
+#include "backend/scheduler/plugins/placementintent/placementintent.h"
+#include "backend/scheduler/scheduler/informerlister.h"
 #include "backend/scheduler/scheduler/preemptionmessage.h"
+#include "backend/scheduler/scheduler/schedulercache.h"
 #include "backend/scheduler/scheduler/schedulingqueue.h"
 #include "backend/util/log.h"
 
@@ -21,6 +25,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <cstdio>
+#include <map>
 
 namespace kubist::scheduler {
 
@@ -108,6 +113,74 @@ std::string jsonQuote(const std::string &s)
     return out + "\"";
 }
 
+std::int32_t priorityOf(const core::Pod &pod)
+{
+    return pod.spec().has_priority() ? pod.spec().priority() : 0;
+}
+
+// The kubist.io/scheduling-decision annotation: a one-line JSON summary.
+std::string decisionSummary(const ScheduleResult &result)
+{
+    const NodeExplanation *winner = nullptr;
+    const NodeExplanation *runnerUp = nullptr;
+    std::map<std::string, int> filtered;
+    for (const NodeExplanation &node : result.explanation.nodes) {
+        if (!node.feasible) {
+            ++filtered[node.status.plugin().empty() ? std::string("PreFilter")
+                                                    : node.status.plugin()];
+            continue;
+        }
+        if (node.nodeName == result.suggestedHost)
+            winner = &node;
+        else if (!runnerUp || node.totalScore > runnerUp->totalScore)
+            runnerUp = &node;
+    }
+    std::string out = "{\"node\":" + jsonQuote(result.suggestedHost);
+    if (winner)
+        out += ",\"score\":" + std::to_string(winner->totalScore);
+    out += ",\"evaluatedNodes\":" + std::to_string(result.evaluatedNodes) +
+           ",\"feasibleNodes\":" + std::to_string(result.feasibleNodes);
+    if (runnerUp)
+        out += ",\"runnerUp\":{\"node\":" + jsonQuote(runnerUp->nodeName) +
+               ",\"score\":" + std::to_string(runnerUp->totalScore) + "}";
+    if (winner) {
+        out += ",\"scores\":{";
+        bool first = true;
+        for (const PluginScore &score : winner->scores) {
+            if (score.skipped)
+                continue;
+            out += (first ? "" : ",") + jsonQuote(std::string(score.plugin)) + ":" +
+                   std::to_string(score.weighted);
+            first = false;
+        }
+        out += "}";
+    }
+    if (!filtered.empty()) {
+        out += ",\"filtered\":{";
+        bool first = true;
+        for (const auto &[plugin, count] : filtered) {
+            out += (first ? "" : ",") + jsonQuote(plugin) + ":" + std::to_string(count);
+            first = false;
+        }
+        out += "}";
+    }
+    return out + "}";
+}
+
+// "worker-2: Insufficient cpu" for the intended node of a refused intent.
+std::string refusal(const ScheduleResult &result, const std::string &node)
+{
+    for (const NodeExplanation &n : result.explanation.nodes) {
+        if (n.nodeName != node)
+            continue;
+        std::string reasons;
+        for (const std::string &r : n.status.reasons())
+            reasons += (reasons.empty() ? "" : ", ") + r;
+        return node + ": " + (n.status.plugin().empty() ? "" : n.status.plugin() + ": ") + reasons;
+    }
+    return node + ": " + (result.fitError ? result.fitError->message() : std::string());
+}
+
 } // namespace
 
 Scheduler::Scheduler(client::Client &client, const Clock &clock)
@@ -124,10 +197,20 @@ Scheduler::Scheduler(client::Client &client, const Clock &clock, Options options
         logError(kLog, "cannot register the default plugins: " + s.message());
     PluginContext context;
     context.binder = [this](const core::Binding &binding) -> Status {
+        core::Binding annotated = binding;
+        if (!m_decision.empty())
+            (*annotated.mutable_metadata()->mutable_annotations())[api::kSchedulingDecision] =
+                m_decision;
         Result<client::ObjectPtr> r =
             m_client.createSubresource(podsKind(), binding.metadata().namespace_(),
-                                       binding.metadata().name(), "binding", binding);
+                                       binding.metadata().name(), "binding", annotated);
         return r ? Status::ok() : r.status();
+    };
+    context.preemptVictim = [this](const core::Pod &victim, const core::Pod &preemptor) {
+        return preemptVictim(victim, preemptor);
+    };
+    context.nominateNode = [this](const core::Pod &pod, const std::string &node) {
+        return nominateNode(pod, node);
     };
     Profile profile = m_options.profile;
     profile.schedulerName = m_options.schedulerName;
@@ -143,6 +226,9 @@ Scheduler::Scheduler(client::Client &client, const Clock &clock, Options options
             return fw ? fw->less(a, b) : a.timestamp < b.timestamp;
         });
     m_recorder = std::make_unique<client::EventRecorder>(client, clock, m_options.schedulerName);
+    m_lister = std::make_shared<InformerLister>(client, clock);
+    m_cache = std::make_unique<SchedulerCache>();
+    m_cache->snapshot().setLister(m_lister); // before any thread runs
 
     client::Informer::Options nodeOptions;
     nodeOptions.name = "scheduler/nodes";
@@ -161,10 +247,21 @@ Scheduler::Scheduler(client::Client &client, const Clock &clock, Options options
         },
         [this, asPod](const client::ObjectPtr &o) { onPodDelete(asPod(o)); },
     });
+    auto asNode = [](const client::ObjectPtr &o) {
+        return std::static_pointer_cast<const core::Node>(o);
+    };
     m_nodes->addEventHandler({
-        [this](const client::ObjectPtr &) { onNodeAdd(); },
-        [this](const client::ObjectPtr &o, const client::ObjectPtr &n) { onNodeUpdate(*o, *n); },
-        {},
+        [this, asNode](const client::ObjectPtr &o) {
+            m_cache->onNodeAddOrUpdate(asNode(o));
+            onNodeAdd();
+        },
+        [this, asNode](const client::ObjectPtr &o, const client::ObjectPtr &n) {
+            m_cache->onNodeAddOrUpdate(asNode(n));
+            onNodeUpdate(*o, *n);
+        },
+        [this, asNode](const client::ObjectPtr &o) {
+            m_cache->onNodeDelete(asNode(o)->metadata().name());
+        },
     });
 
     if (m_options.leaderElect) {
@@ -196,6 +293,7 @@ void Scheduler::start()
         return;
     if (!m_elector)
         m_leading = true;
+    m_lister->start();
     m_nodes->start();
     m_pods->start();
     m_thread = std::thread([this] { run(); });
@@ -214,6 +312,7 @@ void Scheduler::stop()
         m_elector->stop(); // releases the lease; stoppedLeading() clears the queue
     m_pods->stop();
     m_nodes->stop();
+    m_lister->stop();
     m_leading = false;
 }
 
@@ -228,7 +327,7 @@ void Scheduler::run()
     // As upstream, wait for the caches before the first cycle, so no pod
     // is judged against a partial cluster.
     while (!m_stopping.load()) {
-        if (m_nodes->hasSynced() && m_pods->hasSynced())
+        if (m_nodes->hasSynced() && m_pods->hasSynced() && m_lister->hasSynced())
             break;
         m_nodes->waitForSync(std::chrono::milliseconds(50));
         m_pods->waitForSync(std::chrono::milliseconds(50));
@@ -268,26 +367,21 @@ void Scheduler::scheduleOne()
     }
     info.pod = pod;
 
-    std::vector<Snapshot::NodePtr> nodes;
-    for (const client::ObjectPtr &o : m_nodes->indexer().list())
-        nodes.push_back(std::static_pointer_cast<const core::Node>(o));
-    std::vector<Snapshot::PodPtr> pods;
-    for (const client::ObjectPtr &o : m_pods->indexer().list())
-        pods.push_back(std::static_pointer_cast<const core::Pod>(o));
-    std::vector<Snapshot::PodPtr> assumedPods;
-    {
-        std::lock_guard lock(m_assumedMutex);
-        for (const auto &[k, p] : m_assumed)
-            assumedPods.push_back(p);
-    }
-    const Snapshot snapshot = Snapshot::build(nodes, pods, assumedPods);
+    Snapshot &snapshot = m_cache->snapshot();
+    // Nominated pods of at least this priority hold their place; taken away
+    // again before the snapshot is used for anything else.
+    const std::vector<std::pair<std::string, PodPtr>> nominated = addNominatedPods(snapshot, *pod);
 
-    CycleState state;
     ScheduleOptions options;
     if (m_options.tieBreakSeed)
         options.tieBreakSeed = *m_options.tieBreakSeed + m_cycles;
     ++m_cycles;
-    Result<ScheduleResult> result = m_framework->schedulePod(state, *pod, snapshot, options);
+    CycleState state;
+    Result<ScheduleResult> result = scheduleWithIntent(state, *pod, snapshot, options);
+    for (const auto &[node, p] : nominated) {
+        if (NodeInfo *info = snapshot.mutableNode(node))
+            info->removePod(*p);
+    }
     if (!result) {
         handleError(info, result.status().message());
         return;
@@ -299,13 +393,13 @@ void Scheduler::scheduleOne()
         handleFitError(info, popped->cycle, fitError.message());
         return;
     }
-
     const std::string node = result->suggestedHost;
     {
         auto copy = std::make_shared<core::Pod>(*pod);
         copy->mutable_spec()->set_node_name(node);
         std::lock_guard lock(m_assumedMutex);
-        m_assumed[key] = std::move(copy);
+        m_assumed[key] = copy;
+        m_cache->assume(std::move(copy));
     }
     const PluginStatus reserved = m_framework->runReservePlugins(state, *pod, node);
     if (!reserved.isSuccess()) {
@@ -314,7 +408,9 @@ void Scheduler::scheduleOne()
                     "running Reserve plugin \"" + reserved.plugin() + "\": " + reserved.message());
         return;
     }
+    m_decision = decisionSummary(*result);
     const PluginStatus bound = m_framework->runBindPlugins(state, *pod, node);
+    m_decision.clear();
     if (!bound.isSuccess()) {
         forgetAssumed(key);
         m_framework->runUnreservePlugins(state, *pod, node);
@@ -398,6 +494,8 @@ void Scheduler::stoppedLeading()
 
 void Scheduler::onPodAdd(const PodPtr &pod)
 {
+    m_cache->onPodAddOrUpdate(pod);
+    trackNominated(pod);
     if (!pod->spec().node_name().empty()) {
         forgetAssumed(client::objectKey(*pod)); // confirmed
         return;
@@ -412,6 +510,8 @@ void Scheduler::onPodAdd(const PodPtr &pod)
 void Scheduler::onPodUpdate(const PodPtr &oldPod, const PodPtr &newPod)
 {
     const std::string key = client::objectKey(*newPod);
+    m_cache->onPodAddOrUpdate(newPod);
+    trackNominated(newPod);
     if (!newPod->spec().node_name().empty()) {
         forgetAssumed(key); // confirmed
         if (oldPod->spec().node_name().empty()) {
@@ -435,10 +535,12 @@ void Scheduler::onPodUpdate(const PodPtr &oldPod, const PodPtr &newPod)
 void Scheduler::onPodDelete(const PodPtr &pod)
 {
     const std::string key = client::objectKey(*pod);
+    m_cache->onPodDelete(key);
     bool wasAssumed = false;
     {
         std::lock_guard lock(m_assumedMutex);
         wasAssumed = m_assumed.erase(key) > 0;
+        m_nominated.erase(key);
     }
     if (!pod->spec().node_name().empty() || wasAssumed)
         m_queue->moveAllToActiveOrBackoff(); // its resources are free
@@ -472,7 +574,119 @@ void Scheduler::onNodeUpdate(const google::protobuf::Message &oldObject,
 void Scheduler::forgetAssumed(const std::string &key)
 {
     std::lock_guard lock(m_assumedMutex);
-    m_assumed.erase(key);
+    if (m_assumed.erase(key) > 0)
+        m_cache->forget(key);
+}
+
+Result<ScheduleResult> Scheduler::scheduleWithIntent(CycleState &state, const core::Pod &pod,
+                                                     const Snapshot &snapshot,
+                                                     const ScheduleOptions &options)
+{
+    const std::string intended = plugins::PlacementIntent::intendedNode(pod);
+    if (!intended.empty()) {
+        ScheduleOptions trial = options;
+        trial.runPostFilter = false;
+        CycleState trialState;
+        Result<ScheduleResult> first = m_framework->schedulePod(trialState, pod, snapshot, trial);
+        if (!first || first->isScheduled()) {
+            state = std::move(trialState);
+            return first;
+        }
+        const std::string why = refusal(*first, intended);
+        m_recorder->record(pod, "Warning", "PlacementIntentRefused",
+                           "Cannot place the pod on node " + why);
+        const std::string patch =
+            "{\"metadata\":{\"annotations\":{" + jsonQuote(api::kPlacementIntent) + ":null}}}";
+        Result<client::ObjectPtr> r =
+            m_client.patch(podsKind(), pod.metadata().namespace_(), pod.metadata().name(),
+                           client::PatchType::Merge, patch);
+        if (!r && r.status().code() != Status::Code::NotFound)
+            logWarning(kLog, "removing the placement intent of " + client::objectKey(pod) + ": " +
+                                 r.status().message());
+    }
+    if (!intended.empty())
+        state.write(std::string(plugins::PlacementIntent::kDisabledKey),
+                    std::make_shared<StateData>());
+    return m_framework->schedulePod(state, pod, snapshot, options);
+}
+
+std::vector<std::pair<std::string, Scheduler::PodPtr>>
+Scheduler::addNominatedPods(Snapshot &snapshot, const core::Pod &pod)
+{
+    std::vector<std::pair<std::string, PodPtr>> added;
+    std::lock_guard lock(m_assumedMutex);
+    for (const auto &[key, nominated] : m_nominated) {
+        if (nominated->metadata().uid() == pod.metadata().uid() ||
+            priorityOf(*nominated) < priorityOf(pod))
+            continue;
+        const std::string &node = nominated->status().nominated_node_name();
+        NodeInfo *info = snapshot.mutableNode(node);
+        if (!info)
+            continue;
+        auto placed = std::make_shared<core::Pod>(*nominated);
+        placed->mutable_spec()->set_node_name(node);
+        info->addPod(placed);
+        added.emplace_back(node, std::move(placed));
+    }
+    return added;
+}
+
+void Scheduler::trackNominated(const PodPtr &pod)
+{
+    const std::string key = client::objectKey(*pod);
+    std::lock_guard lock(m_assumedMutex);
+    if (pod->spec().node_name().empty() && !pod->status().nominated_node_name().empty() &&
+        !pod->metadata().has_deletion_timestamp())
+        m_nominated[key] = pod;
+    else
+        m_nominated.erase(key);
+}
+
+Status Scheduler::preemptVictim(const core::Pod &victim, const core::Pod &preemptor)
+{
+    // As upstream's preemption: the DisruptionTarget condition first, an
+    // event, then a graceful delete.
+    std::string time;
+    api::formatRfc3339(m_clock.nowSeconds(), 0, false, time);
+    const std::string patch =
+        "{\"status\":{\"conditions\":[{\"type\":\"DisruptionTarget\",\"status\":\"True\","
+        "\"lastTransitionTime\":" +
+        jsonQuote(time) + ",\"reason\":\"PreemptionByScheduler\",\"message\":" +
+        jsonQuote(m_options.schedulerName + ": preempting to accommodate a higher priority pod") +
+        "}]}}";
+    client::WriteOptions options;
+    options.subresource = "status";
+    Result<client::ObjectPtr> patched =
+        m_client.patch(podsKind(), victim.metadata().namespace_(), victim.metadata().name(),
+                       client::PatchType::StrategicMerge, patch, options);
+    if (!patched && patched.status().code() != Status::Code::NotFound)
+        return patched.status();
+    m_recorder->record(victim, "Normal", "Preempted",
+                       "Preempted by pod " + preemptor.metadata().uid() + " on node " +
+                           victim.spec().node_name());
+    client::DeleteOptions del;
+    del.preconditionUid = victim.metadata().uid();
+    Result<client::ObjectPtr> removed =
+        m_client.remove(podsKind(), victim.metadata().namespace_(), victim.metadata().name(), del);
+    if (!removed && removed.status().code() != Status::Code::NotFound)
+        return removed.status();
+    return Status::ok();
+}
+
+Status Scheduler::nominateNode(const core::Pod &pod, const std::string &nodeName)
+{
+    const std::string patch = "{\"status\":{\"nominatedNodeName\":" +
+                              (nodeName.empty() ? std::string("null") : jsonQuote(nodeName)) + "}}";
+    client::WriteOptions options;
+    options.subresource = "status";
+    Result<client::ObjectPtr> r =
+        m_client.patch(podsKind(), pod.metadata().namespace_(), pod.metadata().name(),
+                       client::PatchType::Merge, patch, options);
+    if (r) {
+        trackNominated(std::static_pointer_cast<const core::Pod>(*r));
+        return Status::ok();
+    }
+    return r.status();
 }
 
 } // namespace kubist::scheduler

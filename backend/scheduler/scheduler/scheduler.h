@@ -3,6 +3,7 @@
 #include "backend/scheduler/framework/profile.h"
 #include "backend/scheduler/plugins/defaultplugins.h"
 #include "backend/util/clock.h"
+#include "backend/util/status.h"
 
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace google::protobuf {
 class Message;
@@ -30,9 +33,15 @@ class LeaderElector;
 
 namespace kubist::scheduler {
 
+class CycleState;
+class Snapshot;
+struct ScheduleOptions;
 class Framework;
+class InformerLister;
+class SchedulerCache;
 class SchedulingQueue;
 struct QueuedPodInfo;
+struct ScheduleResult;
 
 // Scheduler: the kube-scheduler part. It runs the scheduling framework
 // (one profile) against the API, as upstream's Scheduler.Run/scheduleOne.
@@ -42,14 +51,20 @@ struct QueuedPodInfo;
 //   empty counts as "default-scheduler" -, not being deleted, phase not
 //   Succeeded/Failed) go into a SchedulingQueue; pods on a node make up
 //   the cache the snapshot is built from.
+// - Informers on namespaces, Services, ReplicaSets and PodDisruptionBudgets
+//   back the snapshot's ClusterLister (InformerLister).
 // - One scheduling cycle at a time, on the scheduler's own thread: pop,
-//   snapshot (informer caches plus "assumed" pods: bound by us, not yet seen
-//   bound through the watch), Framework::schedulePod, then
+//   bring the SchedulerCache's snapshot up to date (informer changes plus
+//   "assumed" pods: bound by us, not yet seen bound through the watch), add
+//   the pods nominated to nodes by preemption that have at least this pod's
+//   priority (upstream's "nominated pods" rule), Framework::schedulePod on
+//   every node, then
 //   - a node: assume, Reserve, bind (DefaultBinder: POST pods/<name>/binding
-//     with a core/v1 Binding), Event Normal "Scheduled" "Successfully
-//     assigned <ns>/<pod> to <node>". The API server's binding sets
-//     PodScheduled=True. A failed Reserve or bind forgets the assumed pod,
-//     unreserves, records Warning "FailedScheduling" (and PodScheduled
+//     with a core/v1 Binding carrying the kubist.io/scheduling-decision
+//     annotation, see api/annotations.h), Event Normal "Scheduled"
+//     "Successfully assigned <ns>/<pod> to <node>". The API server's binding
+//     sets PodScheduled=True and copies the annotation onto the pod. A failed Reserve or bind
+//     forgets the assumed pod, unreserves, records Warning "FailedScheduling" (and PodScheduled
 //     False, reason SchedulerError) and requeues the pod with backoff;
 //   - a FitError: the message gets the preemption suffix kube-scheduler
 //     1.32 prints (see preemptionmessage.h), e.g. "0/2 nodes are available:
@@ -59,6 +74,15 @@ struct QueuedPodInfo;
 //     pods/status), an Event Warning "FailedScheduling" says it, and the
 //     pod waits in the queue's unschedulable pods;
 //   - an error of a plugin: as a failed bind.
+// - Placement intent (kubist.io/placement-intent on the pod, a pod move):
+//   the first attempt considers only that node, without preemption; when the
+//   node refuses, a Warning "PlacementIntentRefused" event on the pod says
+//   why ("worker-2: Insufficient cpu"), the annotation is removed and the
+//   pod is scheduled as any other in the same cycle.
+// - Preemption (DefaultPreemption, when the profile has it): victims get the
+//   DisruptionTarget condition (reason PreemptionByScheduler), an Event
+//   "Preempted" and a graceful DELETE; the preemptor's
+//   status.nominatedNodeName is set.
 // - Cluster events that may make unschedulable pods fit move them all back
 //   (upstream MoveAllToActiveOrBackoffQueue): a node added, a node's labels,
 //   spec (taints, unschedulable) or allocatable changed, a pod on a node
@@ -134,6 +158,18 @@ private:
     void onNodeUpdate(const google::protobuf::Message &oldNode,
                       const google::protobuf::Message &newNode);
     void forgetAssumed(const std::string &key);
+    Status preemptVictim(const k8s::io::api::core::v1::Pod &victim,
+                         const k8s::io::api::core::v1::Pod &preemptor);
+    Status nominateNode(const k8s::io::api::core::v1::Pod &pod, const std::string &nodeName);
+    void trackNominated(const PodPtr &pod);
+    // Adds (add = true) or takes away the nominated pods of at least `pod`'s
+    // priority (other than `pod`) on their nominated nodes of `snapshot`.
+    std::vector<std::pair<std::string, PodPtr>>
+    addNominatedPods(Snapshot &snapshot, const k8s::io::api::core::v1::Pod &pod);
+    Result<ScheduleResult> scheduleWithIntent(CycleState &state,
+                                              const k8s::io::api::core::v1::Pod &pod,
+                                              const Snapshot &snapshot,
+                                              const ScheduleOptions &options);
 
     // Constant after construction.
     client::Client &m_client;
@@ -144,7 +180,12 @@ private:
     std::unique_ptr<client::EventRecorder> m_recorder;
     std::unique_ptr<client::Informer> m_nodes;
     std::unique_ptr<client::Informer> m_pods;
+    std::shared_ptr<InformerLister> m_lister;
+    std::unique_ptr<SchedulerCache> m_cache;
     std::unique_ptr<client::LeaderElector> m_elector;
+    // The kubist.io/scheduling-decision of the bind in progress (scheduler
+    // thread only; read by the binder).
+    std::string m_decision;
 
     std::thread m_thread;
     std::atomic<bool> m_started{false};
@@ -160,6 +201,8 @@ private:
     // Pods bound (or being bound) by us that the informer does not show
     // bound yet, by key; each carries spec.nodeName.
     std::map<std::string, PodPtr> m_assumed;
+    // Unbound pods with status.nominatedNodeName, by key.
+    std::map<std::string, PodPtr> m_nominated;
 };
 
 } // namespace kubist::scheduler
