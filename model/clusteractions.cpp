@@ -319,7 +319,9 @@ void ClusterActions::movePod(const std::string &ns, const std::string &name,
 {
     const QString what = QStringLiteral("move pod %1 to %2")
                              .arg(QString::fromStdString(name), QString::fromStdString(node));
-    // The move is an eviction; the scheduler places the replacement.
+    // The move is an eviction (after a placement intent on the pod's
+    // ReplicaSet, see workloadops::movePod); the scheduler places the
+    // replacement on `node` if it fits there.
     sayKubectl(evictionCommand(ns, name));
     run(what, [this, ns, name, node]() -> Status {
         Result<std::string> r = workloadops::movePod(m_client, ns, name, node);

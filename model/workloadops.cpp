@@ -261,7 +261,7 @@ Result<std::string> movePod(client::Client &client, const std::string &ns, const
     const Status created = client.create(kindOf(core::Pod::descriptor()), ns, copy).status();
     if (!created.isOk())
         return created;
-    return "Moved " + name + " to " + node + " (deleted and recreated there)";
+    return "Recreated " + name + " for " + node + " (the scheduler places it there if it fits)";
 }
 
 } // namespace kubist::model::workloadops

@@ -196,18 +196,21 @@ void TestFramework::defaultProfileFailureMessage_data()
         << QByteArray(
                R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c",)"
                R"("resources":{"requests":{"cpu":"2"}}}],"tolerations":[{"key":"dedicated","operator":"Exists"}]}})")
-        << "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.";
+        << "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu."
+           " preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
     QTest::newRow("several reasons on one node are all counted")
         << QByteArray(R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c",)"
                       R"("resources":{"requests":{"cpu":"2","memory":"8Gi"}}}],)"
                       R"("tolerations":[{"key":"dedicated","operator":"Exists"}]}})")
         << "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu, "
-           "2 Insufficient memory.";
+           "2 Insufficient memory."
+           " preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
     QTest::newRow("first failing plugin per node, in profile order")
         << QByteArray(R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c",)"
                       R"("resources":{"requests":{"cpu":"2"}}}]}})")
         << "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint "
-           "{dedicated: gpu}, 1 node(s) were unschedulable.";
+           "{dedicated: gpu}, 1 node(s) were unschedulable."
+           " preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
     QTest::newRow("nodes a PreFilter left out")
         << QByteArray(
                R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c",)"
@@ -215,13 +218,15 @@ void TestFramework::defaultProfileFailureMessage_data()
                R"("requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[)"
                R"({"matchFields":[{"key":"metadata.name","operator":"In","values":["node-b"]}]}]}}}}})")
         << "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) "
-           "[NodeAffinity].";
+           "[NodeAffinity]."
+           " preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
     QTest::newRow("PreFilter rejection")
         << QByteArray(R"({"metadata":{"name":"p"},"spec":{"affinity":{"nodeAffinity":{)"
                       R"("requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[)"
                       R"({"matchFields":[{"key":"metadata.name","operator":"In","values":["a"]},)"
                       R"({"key":"metadata.name","operator":"In","values":["b"]}]}]}}}}})")
-        << "0/3 nodes are available: pod affinity terms conflict.";
+        << "0/3 nodes are available: pod affinity terms conflict."
+           " preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
 }
 
 void TestFramework::defaultProfileFailureMessage()
@@ -269,13 +274,16 @@ void TestFramework::explanationCoversEveryNode()
     // Feasible nodes carry one entry per Score plugin, in profile order.
     for (const std::size_t i : {std::size_t(1), std::size_t(2)}) {
         QVERIFY(nodes[i].feasible);
-        QCOMPARE(nodes[i].scores.size(), std::size_t(4));
-        QCOMPARE(nodes[i].scores[0].plugin, std::string("TaintToleration"));
+        QStringList plugins;
+        for (const PluginScore &s : nodes[i].scores)
+            plugins << QString::fromStdString(s.plugin);
+        QCOMPARE(plugins, (QStringList{"TaintToleration", "NodeAffinity", "NodeResourcesFit",
+                                       "PodTopologySpread", "InterPodAffinity",
+                                       "NodeResourcesBalancedAllocation", "ImageLocality"}));
         QCOMPARE(nodes[i].scores[0].weight, 3);
-        QCOMPARE(nodes[i].scores[1].plugin, std::string("NodeAffinity"));
         QVERIFY(nodes[i].scores[1].skipped); // no preferred terms
-        QCOMPARE(nodes[i].scores[2].plugin, std::string("NodeResourcesFit"));
-        QCOMPARE(nodes[i].scores[3].plugin, std::string("NodeResourcesBalancedAllocation"));
+        QVERIFY(nodes[i].scores[3].skipped); // no constraints, no default selector
+        QVERIFY(nodes[i].scores[4].skipped); // no affinity anywhere
         std::int64_t total = 0;
         for (const PluginScore &s : nodes[i].scores) {
             QCOMPARE(s.weighted, s.normalized * s.weight);
@@ -285,10 +293,11 @@ void TestFramework::explanationCoversEveryNode()
     }
     // node-b: cpu 1/2 -> 50, memory 1/8 -> 87: Fit 68; balance 0.5 vs 0.125 -> 81.
     QCOMPARE(nodes[1].scores[2].raw, 68);
-    QCOMPARE(nodes[1].scores[3].raw, 81);
+    QCOMPARE(nodes[1].scores[5].raw, 81);
     // node-c: cpu 3/4 -> 25, memory 2/8 -> 75: Fit 50; balance 0.75 vs 0.25 -> 75.
     QCOMPARE(nodes[2].scores[2].raw, 50);
-    QCOMPARE(nodes[2].scores[3].raw, 75);
+    QCOMPARE(nodes[2].scores[5].raw, 75);
+    QCOMPARE(nodes[1].scores[6].raw, 0); // no image on the node
     QCOMPARE(nodes[1].totalScore, 300 + 68 + 81);
     QCOMPARE(result->suggestedHost, std::string("node-b"));
 
@@ -297,7 +306,9 @@ void TestFramework::explanationCoversEveryNode()
     for (const PluginOutcome &o : result->explanation.preFilter)
         preFilter << QString::fromStdString(o.plugin + ":" +
                                             std::string(PluginStatus::codeName(o.status.code())));
-    QCOMPARE(preFilter, (QStringList{"NodeAffinity:Skip", "NodeResourcesFit:Success"}));
+    QCOMPARE(preFilter, (QStringList{"PlacementIntent:Skip", "NodeAffinity:Skip", "NodePorts:Skip",
+                                     "NodeResourcesFit:Success", "PodTopologySpread:Skip",
+                                     "InterPodAffinity:Skip"}));
 }
 
 void TestFramework::weightsMultiplyNormalizedScores()
@@ -501,7 +512,8 @@ void TestFramework::hundredNodeSnapshot()
     const auto big = fw->schedulePod(*schedtest::makePod("big", "", {{"9", "1Gi"}}), snapshot);
     QVERIFY(big.isOk());
     QCOMPARE(big->fitError->message(),
-             std::string("0/100 nodes are available: 100 Insufficient cpu."));
+             std::string("0/100 nodes are available: 100 Insufficient cpu. preemption: 0/100 "
+                         "nodes are available: 100 Preemption is not helpful for scheduling."));
 }
 
 QTEST_GUILESS_MAIN(TestFramework)

@@ -4,6 +4,7 @@ namespace kubist::scheduler {
 
 void CycleState::write(std::string key, std::shared_ptr<StateData> data)
 {
+    m_remembered.clear();
     m_data[std::move(key)] = std::move(data);
 }
 

@@ -5,6 +5,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <vector>
 
 namespace kubist::scheduler {
 
@@ -37,14 +40,27 @@ public:
     void write(std::string key, std::shared_ptr<StateData> data);
 
     // The data stored under `key` when it is a T; nullptr otherwise.
+    // (An exact type check, not dynamic_cast: Filter and Score read their
+    // state once per node.)
+    // Answers are remembered by the address and length of the key's
+    // characters, so repeated reads (Filter and Score, once per node) cost a
+    // short scan: pass key constants (string literals / constexpr
+    // string_views), not keys built per call.
     template<class T> const T *read(std::string_view key) const
     {
-        const auto it = m_data.find(key);
-        return it == m_data.end() ? nullptr : dynamic_cast<const T *>(it->second.get());
+        for (const Remembered &r : m_remembered) {
+            if (r.key == key.data() && r.size == key.size() && r.type == &typeid(T))
+                return static_cast<const T *>(r.data);
+        }
+        const T *found = lookup<T>(key);
+        if (m_remembered.size() < kRememberMax)
+            m_remembered.push_back({key.data(), key.size(), &typeid(T), found});
+        return found;
     }
     // The same, writable (for PreFilterExtensions on a cloned state).
     template<class T> T *readMutable(std::string_view key)
     {
+        m_remembered.clear();
         const auto it = m_data.find(key);
         return it == m_data.end() ? nullptr : dynamic_cast<T *>(it->second.get());
     }
@@ -59,6 +75,28 @@ public:
     bool isScoreSkipped(std::string_view plugin) const { return m_skipScore.contains(plugin); }
 
 private:
+    struct Remembered
+    {
+        const char *key = nullptr;
+        std::size_t size = 0;
+        const std::type_info *type = nullptr;
+        const void *data = nullptr;
+    };
+    static constexpr std::size_t kRememberMax = 16;
+
+    template<class T> const T *lookup(std::string_view key) const
+    {
+        const auto it = m_data.find(key);
+        if (it == m_data.end() || !it->second)
+            return nullptr;
+        const StateData *data = it->second.get();
+        if constexpr (std::is_same_v<T, StateData>)
+            return data;
+        else
+            return typeid(*data) == typeid(T) ? static_cast<const T *>(data) : nullptr;
+    }
+
+    mutable std::vector<Remembered> m_remembered; // cleared by every change
     std::map<std::string, std::shared_ptr<StateData>, std::less<>> m_data;
     std::set<std::string, std::less<>> m_skipFilter;
     std::set<std::string, std::less<>> m_skipScore;

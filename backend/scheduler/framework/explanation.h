@@ -3,6 +3,7 @@
 #include "backend/scheduler/framework/pluginstatus.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,12 @@ struct PluginOutcome
 struct Explanation
 {
     std::vector<PluginOutcome> preFilter;
+    // Every node of the snapshot, by name (ScheduleOptions::Explain::Full);
+    // with Explain::Summary only the chosen node and the runner-up.
     std::vector<NodeExplanation> nodes;
+    // How many nodes each plugin turned down (a PreFilter's rejection of
+    // the pod counts every node; "" for nodes a PreFilter result left out).
+    std::map<std::string, int, std::less<>> rejectedBy;
     std::vector<PluginOutcome> preScore;
     std::vector<PluginOutcome> postFilter;
 };

@@ -38,6 +38,43 @@ std::string joinNames(const std::vector<std::string> &names)
     return out;
 }
 
+// Per-thread buffers for schedulePod's per-node columns, reused from cycle
+// to cycle: at thousands of nodes, allocating them afresh for every pod
+// costs more than the plugins. `busy` guards against a nested schedulePod on
+// the same thread (e.g. from a PostFilter plugin), which then allocates.
+struct Scratch
+{
+    bool busy = false;
+    std::vector<const NodeInfo *> feasible;
+    std::vector<std::size_t> feasibleIndex;
+    std::vector<std::int64_t> totals;
+    std::vector<std::vector<std::int64_t>> raw;
+    std::vector<std::vector<NodeScore>> normalized;
+};
+
+class ScratchLease
+{
+public:
+    ScratchLease()
+        : m_scratch(threadScratch().busy ? m_own : threadScratch())
+    {
+        m_scratch.busy = true;
+    }
+    ~ScratchLease() { m_scratch.busy = false; }
+    ScratchLease(const ScratchLease &) = delete;
+    ScratchLease &operator=(const ScratchLease &) = delete;
+    Scratch &operator*() { return m_scratch; }
+
+private:
+    static Scratch &threadScratch()
+    {
+        thread_local Scratch scratch;
+        return scratch;
+    }
+    Scratch m_own;
+    Scratch &m_scratch;
+};
+
 } // namespace
 
 Result<std::unique_ptr<Framework>>
@@ -120,7 +157,9 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
 {
     ScheduleResult result;
     Explanation &explanation = result.explanation;
-    const int numNodes = static_cast<int>(snapshot.numNodes());
+    const bool full = options.explain == ScheduleOptions::Explain::Full;
+    const std::vector<NodeInfo> &infos = snapshot.nodeInfos();
+    const int numNodes = static_cast<int>(infos.size());
     if (numNodes == 0) {
         result.fitError = FitError{};
         return result;
@@ -137,13 +176,14 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         if (!status.plugin().empty())
             unschedulablePlugins.insert(status.plugin());
         fit.unschedulablePlugins = unschedulablePlugins;
-        for (const NodeInfo &info : snapshot.nodeInfos()) {
+        for (const NodeInfo &info : infos) {
             fit.nodeStatuses[info.name()] = status;
             NodeExplanation node;
             node.nodeName = info.name();
             node.status = status;
             explanation.nodes.push_back(std::move(node));
         }
+        explanation.rejectedBy[status.plugin()] = numNodes;
         result.fitError = std::move(fit);
         return options.runPostFilter ? runPostFilter(state, pod, snapshot, std::move(result))
                                      : Result<ScheduleResult>(std::move(result));
@@ -175,7 +215,15 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         }
     }
 
-    // Filter, on every node.
+    // The Filter plugins this cycle runs (those whose PreFilter said Skip
+    // are left out once, not asked per node).
+    std::vector<const FilterPlugin *> filters;
+    for (const FilterPlugin *plugin : m_filter) {
+        if (!state.isFilterSkipped(plugin->name()))
+            filters.push_back(plugin);
+    }
+
+    // Filter, on every node. Rejections are kept as (node index, status).
     std::optional<PluginStatus> leftOut;
     if (!narrowed.allNodes()) {
         std::vector<std::string> sorted = pluginsWithNodes;
@@ -183,45 +231,55 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         leftOut = PluginStatus::unresolvable(
             {"node(s) didn't satisfy plugin(s) [" + joinNames(sorted) + "]"});
     }
-    NodeStatusMap nodeStatuses;
-    std::vector<const NodeInfo *> feasible;
-    std::vector<std::size_t> feasibleIndex; // into explanation.nodes
-    for (const NodeInfo &info : snapshot.nodeInfos()) {
-        NodeExplanation node;
-        node.nodeName = info.name();
+    std::vector<std::pair<std::size_t, PluginStatus>> rejected;
+    ScratchLease lease;
+    Scratch &scratch = *lease;
+    std::vector<const NodeInfo *> &feasible = scratch.feasible;
+    std::vector<std::size_t> &feasibleIndex = scratch.feasibleIndex; // into infos
+    feasible.clear();
+    feasibleIndex.clear();
+    feasible.reserve(infos.size());
+    feasibleIndex.reserve(infos.size());
+    for (std::size_t n = 0; n < infos.size(); ++n) {
+        const NodeInfo &info = infos[n];
         if (leftOut && !narrowed.nodeNames->contains(info.name())) {
-            node.status = *leftOut;
-            nodeStatuses[info.name()] = *leftOut;
-            explanation.nodes.push_back(std::move(node));
+            rejected.emplace_back(n, *leftOut);
             continue;
         }
         ++result.evaluatedNodes;
-        for (const FilterPlugin *plugin : m_filter) {
-            if (state.isFilterSkipped(plugin->name()))
-                continue;
-            const PluginStatus status = plugin->filter(state, pod, info);
+        bool fits = true;
+        for (const FilterPlugin *plugin : filters) {
+            PluginStatus status = plugin->filter(state, pod, info);
             if (status.isSuccess() || status.isSkip())
                 continue;
             if (!status.isRejected())
                 return pluginError("Filter", plugin->name(), status);
-            node.status = status.withPlugin(std::string(plugin->name()));
-            unschedulablePlugins.insert(node.status.plugin());
-            nodeStatuses[info.name()] = node.status;
+            rejected.emplace_back(n, status.withPlugin(std::string(plugin->name())));
+            unschedulablePlugins.insert(rejected.back().second.plugin());
+            fits = false;
             break;
         }
-        node.feasible = node.status.isSuccess();
-        if (node.feasible) {
+        if (fits) {
             feasible.push_back(&info);
-            feasibleIndex.push_back(explanation.nodes.size());
+            feasibleIndex.push_back(n);
         }
-        explanation.nodes.push_back(std::move(node));
     }
     result.feasibleNodes = static_cast<int>(feasible.size());
+    for (const auto &[n, status] : rejected)
+        ++explanation.rejectedBy[status.plugin()];
 
     if (feasible.empty()) {
         FitError fit;
         fit.numAllNodes = numNodes;
-        fit.nodeStatuses = std::move(nodeStatuses);
+        for (auto &[n, status] : rejected) {
+            if (full) {
+                NodeExplanation node;
+                node.nodeName = infos[n].name();
+                node.status = status;
+                explanation.nodes.push_back(std::move(node));
+            }
+            fit.nodeStatuses.emplace(infos[n].name(), std::move(status));
+        }
         fit.unschedulablePlugins = std::move(unschedulablePlugins);
         result.fitError = std::move(fit);
         return options.runPostFilter ? runPostFilter(state, pod, snapshot, std::move(result))
@@ -240,33 +298,46 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
             return pluginError("PreScore", name, status);
     }
 
-    // Score, NormalizeScore, weights.
-    for (const ScoreEntry &entry : m_score) {
-        const std::string name(entry.plugin->name());
+    // Score, NormalizeScore, weights: one column of numbers per plugin.
+    struct Column
+    {
+        const ScoreEntry *entry = nullptr;
+        bool skipped = false;
+        std::vector<std::int64_t> *raw = nullptr;
+        std::vector<NodeScore> *normalized = nullptr;
+    };
+    std::vector<Column> columns(m_score.size());
+    std::vector<std::int64_t> &totals = scratch.totals;
+    totals.assign(feasible.size(), 0);
+    scratch.raw.resize(std::max(scratch.raw.size(), m_score.size()));
+    scratch.normalized.resize(std::max(scratch.normalized.size(), m_score.size()));
+    for (std::size_t p = 0; p < m_score.size(); ++p) {
+        const ScoreEntry &entry = m_score[p];
+        Column &column = columns[p];
+        column.entry = &entry;
+        column.raw = &scratch.raw[p];
+        column.normalized = &scratch.normalized[p];
+        const std::string_view name = entry.plugin->name();
         if (state.isScoreSkipped(name)) {
-            for (const std::size_t index : feasibleIndex) {
-                PluginScore skipped;
-                skipped.plugin = name;
-                skipped.skipped = true;
-                skipped.weight = entry.weight;
-                explanation.nodes[index].scores.push_back(std::move(skipped));
-            }
+            column.skipped = true;
             continue;
         }
-        std::vector<NodeScore> scores;
-        scores.reserve(feasible.size());
-        for (const NodeInfo *info : feasible) {
+        std::vector<std::int64_t> &raw = *column.raw;
+        std::vector<NodeScore> &normalized = *column.normalized;
+        raw.resize(feasible.size());
+        normalized.resize(feasible.size());
+        for (std::size_t i = 0; i < feasible.size(); ++i) {
             std::int64_t score = 0;
-            const PluginStatus status = entry.plugin->score(state, pod, *info, &score);
+            const PluginStatus status = entry.plugin->score(state, pod, *feasible[i], &score);
             if (!status.isSuccess())
                 return pluginError("Score", name, status);
-            scores.push_back({info->name(), score});
+            raw[i] = score;
+            normalized[i] = {feasible[i]->name(), score};
         }
-        std::vector<NodeScore> normalized = scores;
         const PluginStatus status = entry.plugin->normalizeScore(state, pod, normalized);
         if (!status.isSuccess())
             return pluginError("NormalizeScore", name, status);
-        if (normalized.size() != scores.size())
+        if (normalized.size() != feasible.size())
             return Status::internal("plugin " + quoted(name) +
                                     " changed the number of scores while normalizing");
         for (std::size_t i = 0; i < feasible.size(); ++i) {
@@ -277,28 +348,19 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
                                         std::to_string(kMinNodeScore) + ", " +
                                         std::to_string(kMaxNodeScore) + "] after normalizing");
             }
-            PluginScore score;
-            score.plugin = name;
-            score.raw = scores[i].score;
-            score.normalized = value;
-            score.weight = entry.weight;
-            score.weighted = value * entry.weight;
-            NodeExplanation &node = explanation.nodes[feasibleIndex[i]];
-            node.totalScore += score.weighted;
-            node.scores.push_back(std::move(score));
+            totals[i] += value * entry.weight;
         }
     }
 
     // Select the host.
     std::int64_t best = 0;
-    std::vector<const NodeExplanation *> tied;
-    for (const std::size_t index : feasibleIndex) {
-        const NodeExplanation &node = explanation.nodes[index];
-        if (tied.empty() || node.totalScore > best) {
-            best = node.totalScore;
-            tied.assign(1, &node);
-        } else if (node.totalScore == best) {
-            tied.push_back(&node);
+    std::vector<std::size_t> tied; // into feasible
+    for (std::size_t i = 0; i < feasible.size(); ++i) {
+        if (tied.empty() || totals[i] > best) {
+            best = totals[i];
+            tied.assign(1, i);
+        } else if (totals[i] == best) {
+            tied.push_back(i);
         }
     }
     std::size_t pick = 0;
@@ -306,7 +368,55 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         std::mt19937_64 random(*options.tieBreakSeed);
         pick = static_cast<std::size_t>(random() % tied.size());
     }
-    result.suggestedHost = tied[pick]->nodeName;
+    const std::size_t winner = tied[pick];
+    result.suggestedHost = feasible[winner]->name();
+
+    // The explanation: every node (Full), or the winner and the runner-up.
+    auto explainFeasible = [&](std::size_t i) {
+        NodeExplanation node;
+        node.nodeName = feasible[i]->name();
+        node.feasible = true;
+        node.totalScore = totals[i];
+        node.scores.reserve(columns.size());
+        for (const Column &column : columns) {
+            PluginScore score;
+            score.plugin = std::string(column.entry->plugin->name());
+            score.weight = column.entry->weight;
+            score.skipped = column.skipped;
+            if (!column.skipped) {
+                score.raw = (*column.raw)[i];
+                score.normalized = (*column.normalized)[i].score;
+                score.weighted = score.normalized * score.weight;
+            }
+            node.scores.push_back(std::move(score));
+        }
+        return node;
+    };
+    if (full) {
+        explanation.nodes.reserve(infos.size());
+        std::size_t r = 0;
+        std::size_t f = 0;
+        for (std::size_t n = 0; n < infos.size(); ++n) {
+            if (f < feasibleIndex.size() && feasibleIndex[f] == n) {
+                explanation.nodes.push_back(explainFeasible(f++));
+                continue;
+            }
+            NodeExplanation node;
+            node.nodeName = infos[n].name();
+            if (r < rejected.size() && rejected[r].first == n)
+                node.status = std::move(rejected[r++].second);
+            explanation.nodes.push_back(std::move(node));
+        }
+    } else {
+        explanation.nodes.push_back(explainFeasible(winner));
+        std::optional<std::size_t> runnerUp;
+        for (std::size_t i = 0; i < feasible.size(); ++i) {
+            if (i != winner && (!runnerUp || totals[i] > totals[*runnerUp]))
+                runnerUp = i;
+        }
+        if (runnerUp)
+            explanation.nodes.push_back(explainFeasible(*runnerUp));
+    }
     return result;
 }
 

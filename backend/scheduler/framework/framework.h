@@ -31,6 +31,13 @@ struct ScheduleOptions
     // false: no PostFilter plugin runs when nothing fits (a trial that must
     // not preempt, e.g. a placement intent's first attempt).
     bool runPostFilter = true;
+    // How much of the Explanation is built: every node (the GUI's
+    // explanations), or — Summary, the scheduler's own cycles — the winner
+    // and the runner-up only (with their per-plugin scores; nodes turned
+    // down are counted in rejectedBy either way; when nothing fits, Summary
+    // lists no nodes, FitError.nodeStatuses has them all).
+    enum class Explain { Full, Summary };
+    Explain explain = Explain::Full;
 };
 
 // Framework: one scheduling profile's plugins, instantiated, and the

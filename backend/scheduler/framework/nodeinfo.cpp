@@ -74,6 +74,7 @@ NodeInfo::NodeInfo(std::shared_ptr<const core::Node> node)
 void NodeInfo::setNode(std::shared_ptr<const core::Node> node)
 {
     m_node = std::move(node);
+    m_name = &m_node->metadata().name();
     m_allocatable = Resource();
     for (const auto &[name, proto] : m_node->status().allocatable()) {
         const auto quantity = api::Quantity::parse(proto.value());
@@ -81,11 +82,6 @@ void NodeInfo::setNode(std::shared_ptr<const core::Node> node)
             m_allocatable.add(name, *quantity);
     }
     ++m_generation;
-}
-
-const std::string &NodeInfo::name() const
-{
-    return m_node->metadata().name();
 }
 
 void NodeInfo::addPod(std::shared_ptr<const core::Pod> pod)

@@ -75,7 +75,7 @@ public:
 
     const k8s::io::api::core::v1::Node &node() const { return *m_node; }
     const std::shared_ptr<const k8s::io::api::core::v1::Node> &nodePtr() const { return m_node; }
-    const std::string &name() const;
+    const std::string &name() const { return *m_name; }
 
     const std::vector<PodInfo> &pods() const { return m_pods; }
     // Sum of the pods' exact requests.
@@ -103,6 +103,7 @@ public:
 
 private:
     std::shared_ptr<const k8s::io::api::core::v1::Node> m_node;
+    const std::string *m_name = nullptr; // m_node's metadata.name
     std::vector<PodInfo> m_pods;
     Resource m_requested;
     Resource m_nonZeroRequested;

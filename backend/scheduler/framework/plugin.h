@@ -46,10 +46,11 @@ struct QueuedPodInfo
     int attempts = 0;
 };
 
-// One node's score from one Score plugin.
+// One node's score from one Score plugin. `name` points at the node's name
+// in the snapshot (valid as long as the snapshot is unchanged).
 struct NodeScore
 {
-    std::string name;
+    std::string_view name;
     std::int64_t score = 0;
     bool operator==(const NodeScore &) const = default;
 };

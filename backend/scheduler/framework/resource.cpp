@@ -83,16 +83,31 @@ void Resource::setMax(const Resource &other)
     }
 }
 
-std::int64_t Resource::get(std::string_view name) const
+std::int64_t Resource::getByName(std::string_view name) const
 {
-    if (name == kResourceCpu)
-        return milliCpu;
-    if (name == kResourceMemory)
-        return memory;
-    if (name == kResourceEphemeralStorage)
-        return ephemeralStorage;
-    if (name == kResourcePods)
-        return allowedPodNumber;
+    // By length first: this runs several times per node in every cycle.
+    switch (name.size()) {
+    case kResourceCpu.size():
+        if (name == kResourceCpu)
+            return milliCpu;
+        break;
+    case kResourcePods.size():
+        if (name == kResourcePods)
+            return allowedPodNumber;
+        break;
+    case kResourceMemory.size():
+        if (name == kResourceMemory)
+            return memory;
+        break;
+    case kResourceEphemeralStorage.size():
+        if (name == kResourceEphemeralStorage)
+            return ephemeralStorage;
+        break;
+    default:
+        break;
+    }
+    if (scalarResources.empty())
+        return 0;
     const auto it = scalarResources.find(name);
     return it == scalarResources.end() ? 0 : it->second;
 }

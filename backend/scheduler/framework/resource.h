@@ -49,8 +49,17 @@ struct Resource
     void setMax(const Resource &other);
 
     // The amount of `name` in this resource's unit (cpu in millicores); 0
-    // for unknown names.
-    std::int64_t get(std::string_view name) const;
+    // for unknown names. Passing the kResource* constants themselves takes a
+    // fast path (Filter and Score call this several times per node).
+    std::int64_t get(std::string_view name) const
+    {
+        if (name.data() == kResourceCpu.data())
+            return milliCpu;
+        if (name.data() == kResourceMemory.data())
+            return memory;
+        return getByName(name);
+    }
+    std::int64_t getByName(std::string_view name) const;
     // Sets the amount of `name`; unknown non-scalar names are ignored.
     void set(std::string_view name, std::int64_t value);
 

@@ -10,16 +10,21 @@ class Registry;
 namespace kubist::scheduler::plugins {
 
 // Adds every in-tree plugin's factory to `registry`: PrioritySort,
-// NodeUnschedulable, NodeName, TaintToleration, NodeAffinity,
-// NodeResourcesFit, NodeResourcesBalancedAllocation, DefaultBinder.
+// NodeUnschedulable, NodeName, PlacementIntent (Kubist's own), TaintToleration,
+// NodeAffinity, NodePorts, NodeResourcesFit, PodTopologySpread,
+// InterPodAffinity, DefaultPreemption, NodeResourcesBalancedAllocation,
+// ImageLocality, DefaultBinder.
 // AlreadyExists when one of those names is registered already.
 Status registerDefaultPlugins(Registry &registry);
 
 // The default profile ("default-scheduler"), in upstream's order and with
 // upstream's score weights (pkg/scheduler/apis/config/v1/default_plugins.go),
-// restricted to the plugins Kubist has: PrioritySort, NodeUnschedulable,
-// NodeName, TaintToleration (3), NodeAffinity (2), NodeResourcesFit (1),
-// NodeResourcesBalancedAllocation (1), DefaultBinder.
+// without the volume plugins and SchedulingGates (Kubist has no volumes and
+// no gates) and with Kubist's PlacementIntent after NodeName: PrioritySort,
+// NodeUnschedulable, NodeName, PlacementIntent, TaintToleration (3),
+// NodeAffinity (2), NodePorts, NodeResourcesFit (1), PodTopologySpread (2),
+// InterPodAffinity (2), DefaultPreemption, NodeResourcesBalancedAllocation
+// (1), ImageLocality (1), DefaultBinder.
 Profile defaultProfile();
 
 } // namespace kubist::scheduler::plugins

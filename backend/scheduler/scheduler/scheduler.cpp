@@ -121,20 +121,18 @@ std::int32_t priorityOf(const core::Pod &pod)
 // The kubist.io/scheduling-decision annotation: a one-line JSON summary.
 std::string decisionSummary(const ScheduleResult &result)
 {
+    // Summary explanations hold the winner and the runner-up only.
     const NodeExplanation *winner = nullptr;
     const NodeExplanation *runnerUp = nullptr;
-    std::map<std::string, int> filtered;
     for (const NodeExplanation &node : result.explanation.nodes) {
-        if (!node.feasible) {
-            ++filtered[node.status.plugin().empty() ? std::string("PreFilter")
-                                                    : node.status.plugin()];
+        if (!node.feasible)
             continue;
-        }
         if (node.nodeName == result.suggestedHost)
             winner = &node;
         else if (!runnerUp || node.totalScore > runnerUp->totalScore)
             runnerUp = &node;
     }
+    const auto &filtered = result.explanation.rejectedBy;
     std::string out = "{\"node\":" + jsonQuote(result.suggestedHost);
     if (winner)
         out += ",\"score\":" + std::to_string(winner->totalScore);
@@ -159,7 +157,8 @@ std::string decisionSummary(const ScheduleResult &result)
         out += ",\"filtered\":{";
         bool first = true;
         for (const auto &[plugin, count] : filtered) {
-            out += (first ? "" : ",") + jsonQuote(plugin) + ":" + std::to_string(count);
+            out += (first ? "" : ",") + jsonQuote(plugin.empty() ? "PreFilter" : plugin) + ":" +
+                   std::to_string(count);
             first = false;
         }
         out += "}";
@@ -170,15 +169,15 @@ std::string decisionSummary(const ScheduleResult &result)
 // "worker-2: Insufficient cpu" for the intended node of a refused intent.
 std::string refusal(const ScheduleResult &result, const std::string &node)
 {
-    for (const NodeExplanation &n : result.explanation.nodes) {
-        if (n.nodeName != node)
-            continue;
-        std::string reasons;
-        for (const std::string &r : n.status.reasons())
-            reasons += (reasons.empty() ? "" : ", ") + r;
-        return node + ": " + (n.status.plugin().empty() ? "" : n.status.plugin() + ": ") + reasons;
-    }
-    return node + ": " + (result.fitError ? result.fitError->message() : std::string());
+    if (!result.fitError)
+        return node;
+    const auto it = result.fitError->nodeStatuses.find(node);
+    if (it == result.fitError->nodeStatuses.end())
+        return node + ": " + result.fitError->message();
+    std::string reasons;
+    for (const std::string &r : it->second.reasons())
+        reasons += (reasons.empty() ? "" : ", ") + r;
+    return node + ": " + (it->second.plugin().empty() ? "" : it->second.plugin() + ": ") + reasons;
 }
 
 } // namespace
@@ -373,6 +372,7 @@ void Scheduler::scheduleOne()
     const std::vector<std::pair<std::string, PodPtr>> nominated = addNominatedPods(snapshot, *pod);
 
     ScheduleOptions options;
+    options.explain = ScheduleOptions::Explain::Summary;
     if (m_options.tieBreakSeed)
         options.tieBreakSeed = *m_options.tieBreakSeed + m_cycles;
     ++m_cycles;
@@ -388,7 +388,10 @@ void Scheduler::scheduleOne()
     }
     if (!result->isScheduled()) {
         FitError fitError = *result->fitError;
-        if (fitError.postFilterMsg.empty() && fitError.numAllNodes > 0)
+        // Without a PostFilter plugin (a profile without DefaultPreemption)
+        // the message still says what preemption would have found.
+        if (result->explanation.postFilter.empty() && fitError.postFilterMsg.empty() &&
+            fitError.numAllNodes > 0)
             fitError.postFilterMsg = preemptionMessage(*m_framework, *pod, snapshot, fitError);
         handleFitError(info, popped->cycle, fitError.message());
         return;

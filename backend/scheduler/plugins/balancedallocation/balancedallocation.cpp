@@ -49,28 +49,42 @@ Result<std::shared_ptr<const Plugin>> BalancedAllocation::create(const PluginCon
     return std::shared_ptr<const Plugin>(std::make_shared<BalancedAllocation>());
 }
 
-std::int64_t BalancedAllocation::balancedScore(const std::vector<std::int64_t> &requested,
-                                               const std::vector<std::int64_t> &allocatable)
+std::int64_t BalancedAllocation::balancedScore(std::span<const std::int64_t> requested,
+                                               std::span<const std::int64_t> allocatable)
 {
-    std::vector<double> fractions;
+    // Two passes over the fractions instead of a list of them: this runs for
+    // every node of every cycle.
+    const std::size_t n = std::min(requested.size(), allocatable.size());
+    auto fraction = [&](std::size_t i) {
+        return std::min(1.0,
+                        static_cast<double>(requested[i]) / static_cast<double>(allocatable[i]));
+    };
     double total = 0;
-    for (std::size_t i = 0; i < requested.size() && i < allocatable.size(); ++i) {
+    std::size_t count = 0;
+    double first = 0;
+    double second = 0;
+    for (std::size_t i = 0; i < n; ++i) {
         if (allocatable[i] == 0)
             continue;
-        const double fraction =
-            std::min(1.0, static_cast<double>(requested[i]) / static_cast<double>(allocatable[i]));
-        total += fraction;
-        fractions.push_back(fraction);
+        const double f = fraction(i);
+        total += f;
+        if (count == 0)
+            first = f;
+        else if (count == 1)
+            second = f;
+        ++count;
     }
     double deviation = 0;
-    if (fractions.size() == 2) {
-        deviation = std::abs((fractions[0] - fractions[1]) / 2);
-    } else if (fractions.size() > 2) {
-        const double mean = total / static_cast<double>(fractions.size());
+    if (count == 2) {
+        deviation = std::abs((first - second) / 2);
+    } else if (count > 2) {
+        const double mean = total / static_cast<double>(count);
         double sum = 0;
-        for (const double f : fractions)
-            sum += (f - mean) * (f - mean);
-        deviation = std::sqrt(sum / static_cast<double>(fractions.size()));
+        for (std::size_t i = 0; i < n; ++i) {
+            if (allocatable[i] != 0)
+                sum += (fraction(i) - mean) * (fraction(i) - mean);
+        }
+        deviation = std::sqrt(sum / static_cast<double>(count));
     }
     return static_cast<std::int64_t>((1 - deviation) * static_cast<double>(kMaxNodeScore));
 }
@@ -90,13 +104,16 @@ PluginStatus BalancedAllocation::score(const CycleState &state, const core::Pod 
                                        const NodeInfo &nodeInfo, std::int64_t *score) const
 {
     const PreScoreState *prepared = state.read<PreScoreState>(kPreScoreStateKey);
-    const std::vector<std::int64_t> request = prepared ? prepared->podRequests : requestList(pod);
+    std::vector<std::int64_t> computed;
+    if (!prepared)
+        computed = requestList(pod);
+    const std::vector<std::int64_t> &request = prepared ? prepared->podRequests : computed;
     if (!prepared && isBestEffort(request)) {
         *score = 0;
         return {};
     }
-    std::vector<std::int64_t> requested(kResources.size(), 0);
-    std::vector<std::int64_t> allocatable(kResources.size(), 0);
+    std::array<std::int64_t, kResources.size()> requested{};
+    std::array<std::int64_t, kResources.size()> allocatable{};
     for (std::size_t i = 0; i < kResources.size(); ++i) {
         const std::int64_t alloc = nodeInfo.allocatable().get(kResources[i]);
         if (alloc == 0)

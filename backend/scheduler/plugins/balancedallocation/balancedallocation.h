@@ -3,6 +3,8 @@
 #include "backend/scheduler/framework/plugin.h"
 #include "backend/scheduler/framework/registry.h"
 
+#include <span>
+
 #include <cstdint>
 #include <vector>
 
@@ -25,8 +27,8 @@ public:
 
     // Upstream balancedResourceScorer over parallel lists; entries with
     // allocatable 0 are left out.
-    static std::int64_t balancedScore(const std::vector<std::int64_t> &requested,
-                                      const std::vector<std::int64_t> &allocatable);
+    static std::int64_t balancedScore(std::span<const std::int64_t> requested,
+                                      std::span<const std::int64_t> allocatable);
 
     std::string_view name() const override { return kName; }
     PluginStatus preScore(CycleState &state, const k8s::io::api::core::v1::Pod &pod,

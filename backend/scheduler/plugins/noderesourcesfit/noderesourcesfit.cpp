@@ -90,7 +90,10 @@ PluginStatus NodeResourcesFit::filter(const CycleState &state, const core::Pod &
                                       const NodeInfo &nodeInfo) const
 {
     const RequestState *prepared = state.read<RequestState>(kPreFilterStateKey);
-    const Resource request = prepared ? prepared->requests : podRequests(pod);
+    Resource computed;
+    if (!prepared)
+        computed = podRequests(pod);
+    const Resource &request = prepared ? prepared->requests : computed;
     const std::vector<InsufficientResource> missing = fitsRequest(request, nodeInfo);
     if (missing.empty())
         return {};
@@ -114,8 +117,10 @@ PluginStatus NodeResourcesFit::score(const CycleState &state, const core::Pod &p
                                      const NodeInfo &nodeInfo, std::int64_t *score) const
 {
     const RequestState *prepared = state.read<RequestState>(kPreScoreStateKey);
-    const Resource request =
-        prepared ? prepared->requests : podRequests(pod, {.nonZeroDefaults = true});
+    Resource computed;
+    if (!prepared)
+        computed = podRequests(pod, {.nonZeroDefaults = true});
+    const Resource &request = prepared ? prepared->requests : computed;
     std::int64_t total = 0;
     std::int64_t weightSum = 0;
     for (const ResourceWeight &resource : kScoringResources) {
