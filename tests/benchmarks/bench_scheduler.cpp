@@ -213,15 +213,20 @@ void BM_ScheduleAlgorithm(benchmark::State &state)
 {
     const int numNodes = static_cast<int>(state.range(0));
     const int numPods = static_cast<int>(state.range(1));
+    const bool spread = state.range(2) != 0;
     const auto fw = defaultFramework();
     std::vector<scheduler::Snapshot::NodePtr> nodes;
     for (int i = 0; i < numNodes; ++i)
         nodes.push_back(std::make_shared<core::Node>(makeNode(i)));
     std::vector<std::shared_ptr<const core::Pod>> pods;
-    for (int i = 0; i < numPods; ++i)
-        pods.push_back(std::make_shared<core::Pod>(makePod(i)));
-    const auto lister = std::make_shared<DeploymentLister>((numPods + kReplicasPerDeployment - 1) /
-                                                           kReplicasPerDeployment);
+    for (int i = 0; i < numPods; ++i) {
+        core::Pod pod = makePod(i);
+        if (!spread) // a bare pod: no owner, no Service, so no default spreading
+            pod.mutable_metadata()->clear_owner_references();
+        pods.push_back(std::make_shared<core::Pod>(std::move(pod)));
+    }
+    const auto lister = std::make_shared<DeploymentLister>(
+        spread ? (numPods + kReplicasPerDeployment - 1) / kReplicasPerDeployment : 0);
 
     // As the scheduler part runs it: the winner and runner-up explained.
     scheduler::ScheduleOptions options;
@@ -247,14 +252,18 @@ void BM_ScheduleAlgorithm(benchmark::State &state)
     state.counters["pods_per_s"] = numPods * double(state.iterations()) / seconds;
 }
 
+// spread:1 — Deployment pods (Service + ReplicaSet: PodTopologySpread's
+// system default spreading runs); spread:0 — bare pods (it skips).
 void algorithmArgs(benchmark::internal::Benchmark *b)
 {
-    b->ArgNames({"nodes", "pods"});
+    b->ArgNames({"nodes", "pods", "spread"});
     if (full()) {
-        b->Args({5000, 10000});
-        b->Args({5000, 50000});
+        for (const int spread : {1, 0}) {
+            b->Args({5000, 10000, spread});
+            b->Args({5000, 50000, spread});
+        }
     } else {
-        b->Args({100, 300});
+        b->Args({100, 300, 1});
     }
     b->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 }

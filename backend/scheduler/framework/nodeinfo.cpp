@@ -6,6 +6,9 @@
 #include "core_v1.pb.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <mutex>
 
 namespace kubist::scheduler {
 
@@ -46,6 +49,57 @@ bool samePod(const core::Pod &a, const core::Pod &b)
 
 } // namespace
 
+struct NodeInfo::Memo
+{
+    static constexpr std::size_t kMaxEntries = 64;
+    std::mutex mutex;
+    struct Entry
+    {
+        std::size_t hash = 0;
+        std::string key;
+        std::int64_t value = 0;
+    };
+    std::vector<Entry> entries;
+};
+
+NodeInfo::MemoKey::MemoKey(std::string t)
+    : text(std::move(t))
+    , hash(std::hash<std::string>{}(text))
+{}
+
+std::optional<std::int64_t> NodeInfo::recall(const MemoKey &key) const
+{
+    Memo *memo = m_memo.get();
+    if (!memo)
+        return std::nullopt;
+    std::lock_guard lock(memo->mutex);
+    // Newest first: a cycle asks every node the same question.
+    for (auto it = memo->entries.rbegin(); it != memo->entries.rend(); ++it) {
+        if (it->hash == key.hash && it->key == key.text)
+            return it->value;
+    }
+    return std::nullopt;
+}
+
+void NodeInfo::remember(const MemoKey &key, std::int64_t value) const
+{
+    Memo *memo = m_memo.get();
+    if (!memo)
+        return;
+    std::lock_guard lock(memo->mutex);
+    if (memo->entries.size() >= Memo::kMaxEntries)
+        memo->entries.clear();
+    memo->entries.push_back({key.hash, key.text, value});
+}
+
+void NodeInfo::changed()
+{
+    // A fresh memo (never null, so readers need no synchronisation to find
+    // it: mutators have the NodeInfo to themselves).
+    ++m_generation;
+    m_memo = std::make_shared<Memo>();
+}
+
 PodInfo PodInfo::make(std::shared_ptr<const core::Pod> pod)
 {
     PodInfo info;
@@ -75,13 +129,16 @@ void NodeInfo::setNode(std::shared_ptr<const core::Node> node)
 {
     m_node = std::move(node);
     m_name = &m_node->metadata().name();
+    m_labels.clear();
+    for (const auto &[key, value] : m_node->metadata().labels())
+        m_labels.emplace_back(key, &value);
     m_allocatable = Resource();
     for (const auto &[name, proto] : m_node->status().allocatable()) {
         const auto quantity = api::Quantity::parse(proto.value());
         if (quantity.isOk())
             m_allocatable.add(name, *quantity);
     }
-    ++m_generation;
+    changed();
 }
 
 void NodeInfo::addPod(std::shared_ptr<const core::Pod> pod)
@@ -99,7 +156,7 @@ void NodeInfo::addPodInfo(PodInfo info)
     m_podsWithAffinity += info.hasAffinity ? 1 : 0;
     m_podsWithRequiredAntiAffinity += info.hasRequiredAntiAffinity ? 1 : 0;
     m_pods.push_back(std::move(info));
-    ++m_generation;
+    changed();
 }
 
 bool NodeInfo::removePod(const core::Pod &pod)
@@ -119,7 +176,7 @@ bool NodeInfo::removePod(const core::Pod &pod)
     m_podsWithAffinity -= it->hasAffinity ? 1 : 0;
     m_podsWithRequiredAntiAffinity -= it->hasRequiredAntiAffinity ? 1 : 0;
     m_pods.erase(it);
-    ++m_generation;
+    changed();
     return true;
 }
 

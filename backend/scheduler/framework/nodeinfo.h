@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace k8s::io::api::core::v1 {
@@ -76,6 +79,17 @@ public:
     const k8s::io::api::core::v1::Node &node() const { return *m_node; }
     const std::shared_ptr<const k8s::io::api::core::v1::Node> &nodePtr() const { return m_node; }
     const std::string &name() const { return *m_name; }
+    // The node's label `key`, or nullptr: a scan of a flat copy of the
+    // labels, cheaper than the protobuf map for a node's handful of labels
+    // (plugins ask for topology keys on every node in every cycle).
+    const std::string *label(std::string_view key) const
+    {
+        for (const auto &[k, v] : m_labels) {
+            if (k.size() == key.size() && k == key)
+                return v;
+        }
+        return nullptr;
+    }
 
     const std::vector<PodInfo> &pods() const { return m_pods; }
     // Sum of the pods' exact requests.
@@ -91,6 +105,28 @@ public:
     int numPodsWithRequiredAntiAffinity() const { return m_podsWithRequiredAntiAffinity; }
     // Bumped by every change (pods added or removed, node replaced).
     std::uint64_t generation() const { return m_generation; }
+
+    // A remembered per-node count (e.g. "pods in namespace N matching
+    // selector S", PodTopologySpread's and InterPodAffinity's question for
+    // every node in every cycle): the answer stored under `key` since the
+    // node last changed, else `count()` evaluated and stored. `key` must
+    // identify the question completely (build it once per cycle; MemoKey
+    // hashes it). Thread-safe; copies of a NodeInfo share answers until
+    // one of them changes.
+    struct MemoKey
+    {
+        explicit MemoKey(std::string text);
+        std::string text;
+        std::size_t hash = 0;
+    };
+    template<class Count> std::int64_t rememberedCount(const MemoKey &key, Count count) const
+    {
+        if (const std::optional<std::int64_t> known = recall(key))
+            return *known;
+        const std::int64_t value = count();
+        remember(key, value);
+        return value;
+    }
     const std::map<std::string, ImageStateSummary, std::less<>> &imageStates() const
     {
         return m_imageStates;
@@ -102,8 +138,15 @@ public:
     }
 
 private:
+    struct Memo;
+    std::optional<std::int64_t> recall(const MemoKey &key) const;
+    void remember(const MemoKey &key, std::int64_t value) const;
+    void changed();
+
     std::shared_ptr<const k8s::io::api::core::v1::Node> m_node;
     const std::string *m_name = nullptr; // m_node's metadata.name
+    // m_node's labels (views into it).
+    std::vector<std::pair<std::string_view, const std::string *>> m_labels;
     std::vector<PodInfo> m_pods;
     Resource m_requested;
     Resource m_nonZeroRequested;
@@ -113,6 +156,9 @@ private:
     int m_podsWithAffinity = 0;
     int m_podsWithRequiredAntiAffinity = 0;
     std::uint64_t m_generation = 0;
+    // Answers of rememberedCount for the current contents; replaced (not
+    // cleared: copies may share it) by every change.
+    std::shared_ptr<Memo> m_memo;
 };
 
 } // namespace kubist::scheduler

@@ -79,6 +79,19 @@ bool isCountable(const core::Pod &pod, const std::string &ns)
     return !pod.metadata().has_deletion_timestamp() && pod.metadata().namespace_() == ns;
 }
 
+// The memo key of "pods in `ns` matching constraint c's selector" (see
+// NodeInfo::rememberedCount): one per constraint, built once per cycle.
+std::vector<NodeInfo::MemoKey> memoKeys(const std::vector<Constraint> &cs, const std::string &ns)
+{
+    std::vector<NodeInfo::MemoKey> keys;
+    keys.reserve(cs.size());
+    for (const Constraint &c : cs)
+        keys.emplace_back(
+            "PodTopologySpread|" + ns + "|" +
+            (c.selector.isNothing() ? std::string("<nothing>") : c.selector.selector().toString()));
+    return keys;
+}
+
 // Upstream countPodsMatchSelector.
 std::int64_t countPodsMatchSelector(const std::vector<PodInfo> &pods,
                                     const SpreadSelector &selector, const std::string &ns)
@@ -97,6 +110,15 @@ bool nodeHasAllKeys(const LabelMap &labels, const Constraints &constraints)
 {
     for (const Constraint &c : constraints) {
         if (!labels.contains(c.topologyKey))
+            return false;
+    }
+    return true;
+}
+
+bool nodeHasAllKeys(const NodeInfo &info, const Constraints &constraints)
+{
+    for (const Constraint &c : constraints) {
+        if (!info.label(c.topologyKey))
             return false;
     }
     return true;
@@ -453,6 +475,7 @@ PluginStatus PodTopologySpread::preFilter(CycleState &state, const core::Pod &po
     const std::size_t n = nodes.size();
     const std::string &ns = pod.metadata().namespace_();
     const bool podHasAffinity = hasRequiredNodeAffinity(pod);
+    const std::vector<NodeInfo::MemoKey> keys = memoKeys(cs, ns);
 
     s->constraints = constraints;
     s->perConstraint.resize(nc);
@@ -472,16 +495,15 @@ PluginStatus PodTopologySpread::preFilter(CycleState &state, const core::Pod &po
     counted.reserve(nc);
     for (std::size_t node = 0; node < n; ++node) {
         const core::Node &object = nodes[node].node();
-        const LabelMap &labels = object.metadata().labels();
         std::int32_t *row = table.data() + node * nc;
         bool allKeys = true;
         for (std::size_t i = 0; i < nc; ++i) {
-            const auto it = labels.find(cs[i].topologyKey);
-            if (it == labels.end()) {
+            const std::string *value = nodes[node].label(cs[i].topologyKey);
+            if (!value) {
                 row[i] = kMissingKey;
                 allKeys = false;
             } else {
-                values[i] = &it->second;
+                values[i] = value;
             }
         }
         if (!allKeys) {
@@ -509,14 +531,11 @@ PluginStatus PodTopologySpread::preFilter(CycleState &state, const core::Pod &po
             pending.push_back(node);
         if (counted.empty())
             continue;
-        for (const PodInfo &info : nodes[node].pods()) {
-            if (!isCountable(*info.pod, ns))
-                continue;
-            const LabelMap &podLabels = info.pod->metadata().labels();
-            for (const std::size_t i : counted) {
-                if (cs[i].selector.matches(podLabels))
-                    ++s->perConstraint[i].matchNum[row[i]];
-            }
+        // Counted once per node and selector until the node changes.
+        for (const std::size_t i : counted) {
+            s->perConstraint[i].matchNum[row[i]] += nodes[node].rememberedCount(keys[i], [&] {
+                return countPodsMatchSelector(nodes[node].pods(), cs[i].selector, ns);
+            });
         }
     }
     // Nodes that are not eligible still see the count of their domain.
@@ -645,10 +664,9 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
     // initPreScoreState: the domains of the feasible nodes.
     std::vector<char> feasible(n, 0);
     for (const NodeInfo *info : filtered) {
-        const LabelMap &labels = info->node().metadata().labels();
         const auto index = indexIn(s->nodes, n, *info);
         std::int32_t *row = index ? s->nodeDomain.data() + *index * nc : nullptr;
-        if (requireAllTopologies && !nodeHasAllKeys(labels, cs)) {
+        if (requireAllTopologies && !nodeHasAllKeys(*info, cs)) {
             s->ignoredNodes.insert(std::string_view(info->name()));
             if (row)
                 std::fill(row, row + nc, kIgnoredNode);
@@ -657,20 +675,19 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
         if (index)
             feasible[*index] = 1;
         for (std::size_t i = 0; i < nc; ++i) {
-            const auto it = labels.find(cs[i].topologyKey);
-            if (it == labels.end()) {
+            const std::string *label = info->label(cs[i].topologyKey);
+            if (!label) {
                 if (row)
                     row[i] = kMissingKey;
             }
             if (cs[i].isHostname)
                 continue;
-            const std::string_view value =
-                it == labels.end() ? std::string_view() : std::string_view(it->second);
+            const std::string_view value = label ? std::string_view(*label) : std::string_view();
             const auto [entry, added] =
                 s->domains[i].try_emplace(value, static_cast<std::int32_t>(s->counts[i].size()));
             if (added)
                 s->counts[i].push_back(0);
-            if (row && it != labels.end())
+            if (row && label)
                 row[i] = entry->second;
         }
     }
@@ -690,6 +707,7 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
     if (anyHostname)
         s->hostCount.assign(n * nc, -1);
     const bool podHasAffinity = hasRequiredNodeAffinity(pod);
+    const std::vector<NodeInfo::MemoKey> keys = memoKeys(cs, ns);
     std::vector<std::pair<std::size_t, std::int32_t>> counted;
     std::vector<std::size_t> hosted;
     counted.reserve(nc);
@@ -697,8 +715,7 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
     for (std::size_t node = 0; node < n; ++node) {
         const NodeInfo &info = nodes[node];
         const core::Node &object = info.node();
-        const LabelMap &labels = object.metadata().labels();
-        if (requireAllTopologies && !nodeHasAllKeys(labels, cs))
+        if (requireAllTopologies && !nodeHasAllKeys(info, cs))
             continue;
         const std::int32_t *row = s->nodeDomain.data() + node * nc;
         InclusionCheck inclusion(pod, object, podHasAffinity);
@@ -717,28 +734,23 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
                 continue;
             if (!inclusion.matches(cs[i]))
                 continue;
-            const auto it = labels.find(cs[i].topologyKey);
-            const std::string_view value =
-                it == labels.end() ? std::string_view() : std::string_view(it->second);
+            const std::string *label = info.label(cs[i].topologyKey);
+            const std::string_view value = label ? std::string_view(*label) : std::string_view();
             const auto domain = s->domains[i].find(value);
             if (domain != s->domains[i].end())
                 counted.emplace_back(i, domain->second);
         }
         if (counted.empty() && hosted.empty())
             continue;
-        for (const PodInfo &podInfo : info.pods()) {
-            if (!isCountable(*podInfo.pod, ns))
-                continue;
-            const LabelMap &podLabels = podInfo.pod->metadata().labels();
-            for (const auto &[i, domain] : counted) {
-                if (cs[i].selector.matches(podLabels))
-                    ++s->counts[i][domain];
-            }
-            for (const std::size_t i : hosted) {
-                if (cs[i].selector.matches(podLabels))
-                    ++s->hostCount[node * nc + i];
-            }
-        }
+        // Counted once per node and selector until the node changes.
+        auto count = [&](std::size_t i) {
+            return info.rememberedCount(
+                keys[i], [&] { return countPodsMatchSelector(info.pods(), cs[i].selector, ns); });
+        };
+        for (const auto &[i, domain] : counted)
+            s->counts[i][domain] += count(i);
+        for (const std::size_t i : hosted)
+            s->hostCount[node * nc + i] += count(i);
     }
     state.write(std::string(kPreScoreStateKey), std::move(s));
     return {};
