@@ -2,12 +2,19 @@
 
 #include "model/clustermodel.h"
 
+#include "backend/api/annotations.h"
+#include "backend/scheduler/framework/clusterlister.h"
 #include "backend/scheduler/framework/framework.h"
 #include "backend/scheduler/framework/registry.h"
 #include "backend/scheduler/framework/snapshot.h"
 #include "backend/scheduler/plugins/defaultplugins.h"
 
+#include "apps_v1.pb.h"
 #include "core_v1.pb.h"
+#include "policy_v1.pb.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace kubist::model {
 
@@ -38,7 +45,84 @@ bool samePod(const core::Pod &a, const core::Pod &b)
            a.metadata().name() == b.metadata().name();
 }
 
+// The model's Services and ReplicaSets, copied for one computation.
+class ModelLister final : public scheduler::ClusterLister
+{
+public:
+    explicit ModelLister(const ClusterModel &model)
+    {
+        for (const auto &[key, o] : model.objects(ObjectKind::Service))
+            m_services.push_back(std::static_pointer_cast<const core::Service>(o));
+        for (const auto &[key, o] : model.objects(ObjectKind::ReplicaSet))
+            m_replicaSets.push_back(
+                std::static_pointer_cast<const k8s::io::api::apps::v1::ReplicaSet>(o));
+    }
+    std::shared_ptr<const core::Namespace> getNamespace(std::string_view) const override
+    {
+        return nullptr;
+    }
+    std::vector<std::shared_ptr<const core::Namespace>> namespaces() const override { return {}; }
+    std::vector<std::shared_ptr<const core::Service>> services(std::string_view ns) const override
+    {
+        return inNamespace(m_services, ns);
+    }
+    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>>
+    replicaSets(std::string_view ns) const override
+    {
+        return inNamespace(m_replicaSets, ns);
+    }
+    std::vector<std::shared_ptr<const k8s::io::api::policy::v1::PodDisruptionBudget>>
+    podDisruptionBudgets(std::string_view) const override
+    {
+        return {};
+    }
+
+private:
+    template<class T>
+    static std::vector<std::shared_ptr<const T>>
+    inNamespace(const std::vector<std::shared_ptr<const T>> &all, std::string_view ns)
+    {
+        std::vector<std::shared_ptr<const T>> out;
+        for (const auto &o : all)
+            if (o->metadata().namespace_() == ns)
+                out.push_back(o);
+        return out;
+    }
+    std::vector<std::shared_ptr<const core::Service>> m_services;
+    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>> m_replicaSets;
+};
+
 } // namespace
+
+std::string recordedDecision(const core::Pod &pod)
+{
+    const auto &annotations = pod.metadata().annotations();
+    const auto it = annotations.find(api::kSchedulingDecision);
+    if (it == annotations.end())
+        return {};
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(it->second));
+    if (!doc.isObject())
+        return {};
+    const QJsonObject d = doc.object();
+    auto number = [](const QJsonValue &v) { return std::to_string(v.toInteger()); };
+    std::string out = "placed on " + d.value("node").toString().toStdString();
+    std::string details;
+    if (d.contains("score"))
+        details += "score " + number(d.value("score")) + "; ";
+    details += number(d.value("evaluatedNodes")) + " nodes evaluated, " +
+               number(d.value("feasibleNodes")) + " feasible";
+    const QJsonObject runnerUp = d.value("runnerUp").toObject();
+    if (!runnerUp.isEmpty())
+        details += "; runner-up " + runnerUp.value("node").toString().toStdString() + " at " +
+                   number(runnerUp.value("score"));
+    const QJsonObject filtered = d.value("filtered").toObject();
+    if (!filtered.isEmpty()) {
+        details += "; turned down:";
+        for (auto f = filtered.begin(); f != filtered.end(); ++f)
+            details += " " + f.key().toStdString() + " " + number(f.value());
+    }
+    return out + " (" + details + ")";
+}
 
 const NodeVerdict *PlacementVerdicts::find(const std::string &node) const
 {
@@ -60,7 +144,8 @@ std::vector<std::string> PlacementVerdicts::feasibleNodes() const
 Result<PlacementVerdicts>
 computePlacementVerdicts(const core::Pod &pod,
                          const std::vector<std::shared_ptr<const core::Node>> &nodes,
-                         const std::vector<std::shared_ptr<const core::Pod>> &pods)
+                         const std::vector<std::shared_ptr<const core::Pod>> &pods,
+                         std::shared_ptr<const scheduler::ClusterLister> lister)
 {
     Result<const scheduler::Framework *> framework = defaultFramework();
     if (!framework)
@@ -70,7 +155,8 @@ computePlacementVerdicts(const core::Pod &pod,
     for (const auto &p : pods)
         if (p && !samePod(*p, pod))
             others.push_back(p);
-    const scheduler::Snapshot snapshot = scheduler::Snapshot::build(nodes, others);
+    scheduler::Snapshot snapshot = scheduler::Snapshot::build(nodes, others);
+    snapshot.setLister(std::move(lister));
     core::Pod unbound = pod;
     unbound.mutable_spec()->clear_node_name();
     Result<scheduler::ScheduleResult> result = (*framework)->schedulePod(unbound, snapshot);
@@ -81,6 +167,7 @@ computePlacementVerdicts(const core::Pod &pod,
     v.podKey = pod.metadata().namespace_() + "/" + pod.metadata().name();
     v.currentNode = pod.spec().node_name();
     v.winner = result->suggestedHost;
+    v.recordedDecision = recordedDecision(pod);
     if (result->fitError)
         v.fitError = result->fitError->message();
     for (const scheduler::NodeExplanation &e : result->explanation.nodes) {
@@ -112,12 +199,14 @@ Result<PlacementVerdicts> computePlacementVerdicts(const ClusterModel &model,
     std::vector<std::shared_ptr<const core::Pod>> pods;
     for (const auto &[key, o] : model.objects(ObjectKind::Pod))
         pods.push_back(std::static_pointer_cast<const core::Pod>(o));
-    return computePlacementVerdicts(*pod, nodes, pods);
+    return computePlacementVerdicts(*pod, nodes, pods, std::make_shared<ModelLister>(model));
 }
 
 std::string describeVerdicts(const PlacementVerdicts &v)
 {
     std::string out;
+    if (!v.recordedDecision.empty())
+        out += "Scheduler's record: " + v.recordedDecision + "\nIf scheduled now:\n";
     for (const NodeVerdict &n : v.nodes) {
         out += n.node;
         if (n.feasible) {

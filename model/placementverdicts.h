@@ -12,6 +12,10 @@ class Node;
 class Pod;
 } // namespace k8s::io::api::core::v1
 
+namespace kubist::scheduler {
+class ClusterLister;
+}
+
 namespace kubist::model {
 
 class ClusterModel;
@@ -40,9 +44,15 @@ struct NodeVerdict
 struct PlacementVerdicts
 {
     std::string podKey;
-    std::string currentNode;        // where the pod is bound now ("" when pending)
-    std::string winner;             // the node the scheduler would pick; "" when none fits
-    std::string fitError;           // why no node fits (the FitError's message)
+    std::string currentNode; // where the pod is bound now ("" when pending)
+    std::string winner;      // the node the scheduler would pick; "" when none fits
+    std::string fitError;    // why no node fits (the FitError's message)
+    // The scheduler's own record of the decision that placed the pod (its
+    // kubist.io/scheduling-decision annotation) as a sentence, e.g. "placed
+    // on worker-3 (score 187; 3 nodes evaluated, 2 feasible; runner-up
+    // worker-1 at 185; turned down: NodeUnschedulable 1)"; "" when the pod
+    // has none (pending, or placed by another scheduler).
+    std::string recordedDecision;
     std::vector<NodeVerdict> nodes; // every node, by name
 
     const NodeVerdict *find(const std::string &node) const;
@@ -50,18 +60,27 @@ struct PlacementVerdicts
 };
 
 // Runs Framework::schedulePod (registerDefaultPlugins + defaultProfile,
-// built once and shared; thread-safe) for `pod` as if it were unbound: its
-// spec.nodeName is cleared and the pod itself (by uid, else by namespace /
-// name) is left out of the snapshot built from `nodes` and `pods`. Ties go
-// to the node whose name sorts first (the framework's default).
-// Errors: a plugin's Internal error, or the framework failing to build.
+// built once and shared; thread-safe; preemption only computes, it never
+// acts) for `pod` as if it were unbound: its spec.nodeName is cleared and
+// the pod itself (by uid, else by namespace / name) is left out of the
+// snapshot built from `nodes` and `pods`, with `lister` (may be null: no
+// Services, ReplicaSets, namespaces or budgets) for the plugins that look
+// further. Ties go to the node whose name sorts first (the framework's
+// default). Errors: a plugin's Internal error, or the framework failing to
+// build.
 Result<PlacementVerdicts> computePlacementVerdicts(
     const k8s::io::api::core::v1::Pod &pod,
     const std::vector<std::shared_ptr<const k8s::io::api::core::v1::Node>> &nodes,
-    const std::vector<std::shared_ptr<const k8s::io::api::core::v1::Pod>> &pods);
+    const std::vector<std::shared_ptr<const k8s::io::api::core::v1::Pod>> &pods,
+    std::shared_ptr<const scheduler::ClusterLister> lister = nullptr);
 
-// The same over the model's last frame (GUI thread). NotFound for an
-// unknown pod key.
+// The recorded decision of `pod` as a sentence (see
+// PlacementVerdicts::recordedDecision); "" without one or when unreadable.
+std::string recordedDecision(const k8s::io::api::core::v1::Pod &pod);
+
+// The same over the model's last frame (GUI thread), with the model's
+// Services and ReplicaSets as the lister (so default spreading is judged as
+// the scheduler judges it). NotFound for an unknown pod key.
 Result<PlacementVerdicts> computePlacementVerdicts(const ClusterModel &model,
                                                    const std::string &podKey);
 

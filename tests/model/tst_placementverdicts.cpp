@@ -90,6 +90,27 @@ private slots:
         QVERIFY(!r->fitError.empty());
         QVERIFY(r->feasibleNodes().empty());
     }
+
+    void recordedDecisionIsShown()
+    {
+        const std::vector<std::shared_ptr<const core::Node>> nodes = {
+            sizedNode("worker-1", "2", false), sizedNode("worker-3", "4", false)};
+        core::Pod p = pod("default", "web", "worker-3");
+        (*p.mutable_metadata()->mutable_annotations())["kubist.io/scheduling-decision"] =
+            R"({"node":"worker-3","score":187,"evaluatedNodes":3,"feasibleNodes":2,)"
+            R"("runnerUp":{"node":"worker-1","score":185},"scores":{"NodeResourcesFit":90},)"
+            R"("filtered":{"NodeUnschedulable":1}})";
+        Result<PlacementVerdicts> r = model::computePlacementVerdicts(p, nodes, {});
+        QVERIFY2(r, r.status().message().c_str());
+        QCOMPARE(r->recordedDecision,
+                 std::string("placed on worker-3 (score 187; 3 nodes evaluated, 2 feasible; "
+                             "runner-up worker-1 at 185; turned down: NodeUnschedulable 1)"));
+        const std::string text = model::describeVerdicts(*r);
+        QVERIFY2(text.starts_with("Scheduler's record: placed on worker-3"), text.c_str());
+        // A pod without the annotation, or with an unreadable one, has none.
+        p.mutable_metadata()->mutable_annotations()->at("kubist.io/scheduling-decision") = "{";
+        QCOMPARE(model::recordedDecision(p), std::string());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPlacementVerdicts)
