@@ -95,8 +95,10 @@ int runServe(const QStringList &arguments)
         return fail("--insecure-http only listens on loopback (127.0.0.1 or ::1)");
     bool nodesOk = false;
     options.workers = parser.value(nodes).toInt(&nodesOk);
-    if (!nodesOk || options.workers < 0 || options.workers > 1000)
-        return fail("--nodes wants a number from 0 to 1000");
+    if (!nodesOk || options.workers < 0 ||
+        options.workers > kubist::cluster::ClusterConfig::kMaxWorkers)
+        return fail("--nodes wants a number from 0 to " +
+                    std::to_string(kubist::cluster::ClusterConfig::kMaxWorkers));
     options.profile = parser.value(profile).toStdString();
     options.demoWorkloads = !parser.isSet(noDemo);
 

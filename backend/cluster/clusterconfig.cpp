@@ -32,8 +32,9 @@ Result<ClusterConfig> ClusterConfig::load(const std::string &file)
         return Status::invalidArgument(file + ": unknown profile \"" + c.profile +
                                        "\" (want demo or realistic)");
     const QJsonValue workers = o.value(QStringLiteral("workers"));
-    if (!workers.isDouble() || workers.toInt(-1) < 0 || workers.toInt(-1) > 1000)
-        return Status::invalidArgument(file + ": \"workers\" must be a number from 0 to 1000");
+    if (!workers.isDouble() || workers.toInt(-1) < 0 || workers.toInt(-1) > kMaxWorkers)
+        return Status::invalidArgument(file + ": \"workers\" must be a number from 0 to " +
+                                       std::to_string(kMaxWorkers));
     c.workers = workers.toInt();
     return c;
 }

@@ -12,6 +12,10 @@ namespace kubist::cluster {
 // `--profile` only matter for a new cluster.
 struct ClusterConfig
 {
+    // The most simulated workers a cluster may have: Kubernetes' largest
+    // supported cluster size.
+    static constexpr int kMaxWorkers = 5000;
+
     std::string profile = "demo"; // "demo" | "realistic"
     int workers = 3;
 

@@ -136,8 +136,9 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::open(const Options &op
         if (!TimingProfile::byName(o.profile))
             return Status::invalidArgument("unknown profile \"" + o.profile +
                                            "\" (want demo or realistic)");
-        if (o.workers < 0 || o.workers > 1000)
-            return Status::invalidArgument("--nodes wants a number from 0 to 1000");
+        if (o.workers < 0 || o.workers > ClusterConfig::kMaxWorkers)
+            return Status::invalidArgument("--nodes wants a number from 0 to " +
+                                           std::to_string(ClusterConfig::kMaxWorkers));
         c->m_config.profile = o.profile;
         c->m_config.workers = o.workers;
         c->m_newCluster = true;
@@ -343,6 +344,10 @@ Status EmbeddedCluster::startNodes()
     o.leaseDurationSeconds = m_profile.leaseDurationSeconds;
     o.imagePullTime = m_profile.imagePullTime;
     o.nodeStatusReportFrequency = m_profile.nodeStatusReportFrequency;
+    // Every kubelet renews its lease each leaseRenewInterval: thousands of
+    // nodes mean thousands of durable writes a second, which only keep up
+    // when enough of them wait on the store's group commit together.
+    o.workers = std::clamp(2 + m_config.workers / 50, 2, 64);
     m_nodes = std::make_unique<kubelet::NodeSimulator>(
         [api](const std::string &identity) { return api->localClient(identity); }, *m_clock, o);
     m_nodes->start();

@@ -250,6 +250,7 @@ void Kubelet::start()
         m_running = true;
         m_needResync = true;
         m_lastLease.reset();
+        m_lease.reset();
         m_lastStatus.reset();
         m_registrationEvents = false;
         // Static pods need no API server (a partitioned node runs them too).
@@ -597,21 +598,37 @@ Status Kubelet::renewLease(Clock::Time now, const std::string &nodeUid)
             ref->set_uid(nodeUid);
         }
     };
-    Result<client::ObjectPtr> got = m_client->get(leaseKind(), "kube-node-lease", nodeName());
-    if (!got) {
-        if (got.status().code() != Status::Code::NotFound)
-            return got.status();
-        coord::Lease lease;
-        lease.mutable_metadata()->set_name(nodeName());
-        lease.mutable_metadata()->set_namespace_("kube-node-lease");
-        fill(lease);
-        Result<client::ObjectPtr> r = m_client->create(leaseKind(), "kube-node-lease", lease);
-        return r ? Status() : r.status();
+    // Renew from the lease this kubelet wrote last (a GET only the first
+    // time and after a conflict), as the real kubelet's lease controller.
+    client::ObjectPtr last;
+    {
+        std::lock_guard lock(m_mutex);
+        last = m_lease;
+    }
+    if (!last) {
+        Result<client::ObjectPtr> got = m_client->get(leaseKind(), "kube-node-lease", nodeName());
+        if (!got) {
+            if (got.status().code() != Status::Code::NotFound)
+                return got.status();
+            coord::Lease lease;
+            lease.mutable_metadata()->set_name(nodeName());
+            lease.mutable_metadata()->set_namespace_("kube-node-lease");
+            fill(lease);
+            Result<client::ObjectPtr> r = m_client->create(leaseKind(), "kube-node-lease", lease);
+            if (!r)
+                return r.status();
+            std::lock_guard lock(m_mutex);
+            m_lease = *r;
+            return {};
+        }
+        last = *got;
     }
     coord::Lease lease;
-    lease.CopyFrom(**got);
+    lease.CopyFrom(*last);
     fill(lease);
     Result<client::ObjectPtr> r = m_client->update(leaseKind(), "kube-node-lease", lease);
+    std::lock_guard lock(m_mutex);
+    m_lease = r ? *r : nullptr; // a failure (e.g. a conflict) reads it afresh next time
     return r ? Status() : r.status();
 }
 

@@ -361,6 +361,7 @@ private:
     bool m_registered = false;
     bool m_registrationEvents = false;
     std::optional<Clock::Time> m_lastLease;
+    client::ObjectPtr m_lease; // the lease as last written (nullptr: read it first)
     std::optional<Clock::Time> m_lastStatus;
     std::map<std::string, PodRecord> m_pods;      // by "ns/name"
     std::map<std::string, StaticRecord> m_static; // by mirror pod name

@@ -39,13 +39,22 @@ client::WorkQueue::Options queueOptions()
     return o;
 }
 
+// Addresses for the n-th simulated node. The first 250 keep the scheme of
+// small clusters (10.244.n.0/24, 172.18.0.n+2); larger clusters continue in
+// 10.1.0.0/16 .. 10.95.255.0/24 (below the Service range 10.96.0.0/12) and
+// 172.18.1.0 onwards, enough for kMaxSimulatedNodes.
+constexpr int kMaxSimulatedNodes = 250 * 95;
+
 std::string podCIDRFor(int n)
 {
-    return "10.244." + std::to_string(n) + ".0/24";
+    if (n < 250)
+        return "10.244." + std::to_string(n) + ".0/24";
+    const int m = n - 250;
+    return "10." + std::to_string(1 + m / 256) + "." + std::to_string(m % 256) + ".0/24";
 }
 std::string internalIPFor(int n)
 {
-    return "172.18.0." + std::to_string(n + 2);
+    return "172.18." + std::to_string(n / 250) + "." + std::to_string(n % 250 + 2);
 }
 
 } // namespace
@@ -168,7 +177,7 @@ Status NodeSimulator::addNodeLocked(NodeConfig config, bool adopted)
             cidrs.insert(k->config().podCIDR);
             ips.insert(k->config().internalIP);
         }
-        for (int n = 0; n < 250; ++n) {
+        for (int n = 0; n < kMaxSimulatedNodes; ++n) {
             if (config.podCIDR.empty() && cidrs.contains(podCIDRFor(n)))
                 continue;
             if (config.internalIP.empty() && ips.contains(internalIPFor(n)))

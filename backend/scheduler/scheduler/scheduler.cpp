@@ -37,6 +37,10 @@ namespace {
 constexpr const char kLog[] = "scheduler";
 constexpr const char kDefaultSchedulerName[] = "default-scheduler";
 
+// The decision annotation of the bind running on this thread (read by the
+// binder the framework calls).
+thread_local std::string t_decision;
+
 const api::KindInfo &podsKind()
 {
     return *api::Scheme::builtin().byDescriptor(core::Pod::descriptor());
@@ -197,9 +201,9 @@ Scheduler::Scheduler(client::Client &client, const Clock &clock, Options options
     PluginContext context;
     context.binder = [this](const core::Binding &binding) -> Status {
         core::Binding annotated = binding;
-        if (!m_decision.empty())
+        if (!t_decision.empty())
             (*annotated.mutable_metadata()->mutable_annotations())[api::kSchedulingDecision] =
-                m_decision;
+                t_decision;
         Result<client::ObjectPtr> r =
             m_client.createSubresource(podsKind(), binding.metadata().namespace_(),
                                        binding.metadata().name(), "binding", annotated);
@@ -295,6 +299,8 @@ void Scheduler::start()
     m_lister->start();
     m_nodes->start();
     m_pods->start();
+    for (int i = 0; i < std::max(1, m_options.bindWorkers); ++i)
+        m_binders.emplace_back([this] { bindLoop(); });
     m_thread = std::thread([this] { run(); });
     if (m_elector)
         m_elector->start();
@@ -307,6 +313,15 @@ void Scheduler::stop()
     m_queue->close();
     if (m_thread.joinable())
         m_thread.join();
+    // Binds already handed over finish (they are short); then the binders end.
+    {
+        std::lock_guard lock(m_bindMutex);
+        m_bindStop = true;
+    }
+    m_bindCv.notify_all();
+    for (std::thread &t : m_binders)
+        t.join();
+    m_binders.clear();
     if (m_elector)
         m_elector->stop(); // releases the lease; stoppedLeading() clears the queue
     m_pods->stop();
@@ -411,18 +426,49 @@ void Scheduler::scheduleOne()
                     "running Reserve plugin \"" + reserved.plugin() + "\": " + reserved.message());
         return;
     }
-    m_decision = decisionSummary(*result);
-    const PluginStatus bound = m_framework->runBindPlugins(state, *pod, node);
-    m_decision.clear();
+    // The binding cycle runs on a binder thread (upstream: its own
+    // goroutine) so the next pod is scheduled while this one's writes wait
+    // on the store; the pod stays in flight until bind() is done with it.
+    BindTask task{info, std::move(state), pod, node, decisionSummary(*result)};
+    {
+        std::lock_guard lock(m_bindMutex);
+        m_bindQueue.push_back(std::move(task));
+    }
+    m_bindCv.notify_one();
+}
+
+void Scheduler::bindLoop()
+{
+    for (;;) {
+        BindTask task;
+        {
+            std::unique_lock lock(m_bindMutex);
+            m_bindCv.wait(lock, [this] { return m_bindStop || !m_bindQueue.empty(); });
+            if (m_bindQueue.empty())
+                return; // stopping, and nothing left to bind
+            task = std::move(m_bindQueue.front());
+            m_bindQueue.pop_front();
+        }
+        bind(task);
+    }
+}
+
+void Scheduler::bind(BindTask &task)
+{
+    const std::string key = client::objectKey(*task.pod);
+    t_decision = task.decision;
+    const PluginStatus bound = m_framework->runBindPlugins(task.state, *task.pod, task.node);
+    t_decision.clear();
     if (!bound.isSuccess()) {
         forgetAssumed(key);
-        m_framework->runUnreservePlugins(state, *pod, node);
-        handleError(info, "Binding rejected: " + (bound.isSkip()
-                                                      ? std::string("no bind plugin bound the pod")
-                                                      : bound.message()));
+        m_framework->runUnreservePlugins(task.state, *task.pod, task.node);
+        handleError(task.info, "Binding rejected: " +
+                                   (bound.isSkip() ? std::string("no bind plugin bound the pod")
+                                                   : bound.message()));
         return;
     }
-    m_recorder->record(*pod, "Normal", "Scheduled", "Successfully assigned " + key + " to " + node);
+    m_recorder->record(*task.pod, "Normal", "Scheduled",
+                       "Successfully assigned " + key + " to " + task.node);
     m_queue->done(key);
 }
 

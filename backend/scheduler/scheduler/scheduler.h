@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backend/scheduler/framework/cyclestate.h"
+#include "backend/scheduler/framework/plugin.h"
 #include "backend/scheduler/framework/profile.h"
 #include "backend/scheduler/plugins/defaultplugins.h"
 #include "backend/util/clock.h"
@@ -7,7 +9,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,7 +63,9 @@ struct ScheduleResult;
 //   the pods nominated to nodes by preemption that have at least this pod's
 //   priority (upstream's "nominated pods" rule), Framework::schedulePod on
 //   every node, then
-//   - a node: assume, Reserve, bind (DefaultBinder: POST pods/<name>/binding
+//   - a node: assume and Reserve on the scheduling thread, then the binding
+//     cycle on one of Options::bindWorkers binder threads (the scheduling
+//     thread goes on with the next pod): bind (DefaultBinder: POST pods/<name>/binding
 //     with a core/v1 Binding carrying the kubist.io/scheduling-decision
 //     annotation, see api/annotations.h), Event Normal "Scheduled"
 //     "Successfully assigned <ns>/<pod> to <node>". The API server's binding
@@ -94,8 +100,9 @@ struct ScheduleResult;
 //
 // Lifetime and threads: the client and clock must outlive the scheduler.
 // start() once; stop() is safe at any time (also before start) and, once
-// it returns, no informer handler, timer, elector callback or scheduling
-// cycle of this scheduler runs any more. A stopped scheduler is not
+// it returns, no informer handler, timer, elector callback, scheduling
+// cycle or binding cycle of this scheduler runs any more (binds already
+// handed to the binders finish first). A stopped scheduler is not
 // restarted (build a new one). queueStats() and isLeader() are
 // thread-safe.
 class Scheduler final
@@ -113,6 +120,9 @@ public:
         Clock::Duration retryPeriod = std::chrono::seconds(2);
         // See ScheduleOptions::tieBreakSeed; with a seed, cycle n uses seed + n.
         std::optional<std::uint64_t> tieBreakSeed;
+        // Threads running binding cycles (the POST of the Binding and the
+        // Scheduled event) while the scheduling thread goes on.
+        int bindWorkers = 16;
     };
 
     struct QueueStats
@@ -158,6 +168,16 @@ private:
     void onNodeUpdate(const google::protobuf::Message &oldNode,
                       const google::protobuf::Message &newNode);
     void forgetAssumed(const std::string &key);
+    struct BindTask
+    {
+        QueuedPodInfo info;
+        CycleState state;
+        PodPtr pod;
+        std::string node;
+        std::string decision;
+    };
+    void bindLoop();
+    void bind(BindTask &task);
     Status preemptVictim(const k8s::io::api::core::v1::Pod &victim,
                          const k8s::io::api::core::v1::Pod &preemptor);
     Status nominateNode(const k8s::io::api::core::v1::Pod &pod, const std::string &nodeName);
@@ -183,9 +203,12 @@ private:
     std::shared_ptr<InformerLister> m_lister;
     std::unique_ptr<SchedulerCache> m_cache;
     std::unique_ptr<client::LeaderElector> m_elector;
-    // The kubist.io/scheduling-decision of the bind in progress (scheduler
-    // thread only; read by the binder).
-    std::string m_decision;
+    // Binding cycles handed to the binder threads.
+    std::vector<std::thread> m_binders;
+    std::mutex m_bindMutex; // guards m_bindQueue, m_bindStop
+    std::condition_variable m_bindCv;
+    std::deque<BindTask> m_bindQueue;
+    bool m_bindStop = false;
 
     std::thread m_thread;
     std::atomic<bool> m_started{false};
