@@ -453,13 +453,13 @@ void TestReplicaSet::slowStartBatches()
     QFETCH(int, failAt);
     QFETCH(int, expectedCalls);
     QFETCH(int, expectedSuccesses);
-    int calls = 0;
+    std::atomic<int> calls{0}; // a batch's calls run in parallel
     const kubist::controllers::SlowStartResult r =
         kubist::controllers::slowStartBatch(count, 1, [&] {
-            ++calls;
-            return calls == failAt ? Status::permissionDenied("quota") : Status::ok();
+            const int n = ++calls;
+            return n == failAt ? Status::permissionDenied("quota") : Status::ok();
         });
-    QCOMPARE(calls, expectedCalls);
+    QCOMPARE(calls.load(), expectedCalls);
     QCOMPARE(r.successes, expectedSuccesses);
     QCOMPARE(r.error.isOk(), failAt == 0);
 }

@@ -407,19 +407,20 @@ Status ReplicaSetController::createPods(const ReplicaSet &rs, int count, const s
     if (const auto it = rs.metadata().annotations().find(api::kPlaceNextPodOn);
         it != rs.metadata().annotations().end())
         intent = it->second;
+    std::atomic<bool> intentTaken{false};
 
     // Slow start: batches of 1, 2, 4, ...; a batch with a failure ends it,
     // so a quota or admission error costs a few requests, not `count`.
     const SlowStartResult result =
         slowStartBatch(count, m_options.slowStartInitialBatchSize, [&]() -> Status {
+            // (Calls run in parallel: the intent goes to the first only.)
+            const bool withIntent = !intent.empty() && !intentTaken.exchange(true);
             core::Pod next = pod;
-            if (!intent.empty())
+            if (withIntent)
                 (*next.mutable_metadata()->mutable_annotations())[api::kPlacementIntent] = intent;
             Result<client::ObjectPtr> r = m_client.create(podKind, m->namespace_(), next);
-            if (r && !intent.empty()) {
-                intent.clear();
+            if (r && withIntent)
                 consumePlacementIntent(rs);
-            }
             if (!r) {
                 m_recorder.record(rs, "Warning", "FailedCreate",
                                   "Error creating: " + r.status().message());

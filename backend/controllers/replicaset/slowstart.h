@@ -16,8 +16,11 @@ struct SlowStartResult
 // initialBatchSize, then twice the previous batch (capped by what is left).
 // A batch is always finished, but after a batch with a failure no further
 // batch starts, so a call that fails for good (quota, admission) costs a
-// few requests rather than `count`. Upstream runs a batch's calls in
-// parallel; here they run one after another, in order.
+// few requests rather than `count`. As upstream, a batch's calls run in
+// parallel (at most kMaxParallel at once, on threads of their own; the
+// caller's thread is one of them), so `fn` must be thread-safe; the call
+// returns when the whole batch is done.
+inline constexpr int kMaxParallel = 16;
 SlowStartResult slowStartBatch(int count, int initialBatchSize, const std::function<Status()> &fn);
 
 } // namespace kubist::controllers

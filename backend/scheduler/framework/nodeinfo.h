@@ -136,6 +136,12 @@ public:
     {
         m_imageStates = std::move(states);
     }
+    // Sets each image's numNodes to count(name) (the images stay).
+    template<class Count> void updateImageNodeCounts(Count count)
+    {
+        for (auto &[name, state] : m_imageStates)
+            state.numNodes = count(name);
+    }
 
 private:
     struct Memo;

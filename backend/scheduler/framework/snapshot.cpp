@@ -144,19 +144,46 @@ void Snapshot::commit()
         return;
     m_imagesDirty = false;
     // Image states: sizes per node, and how many nodes hold each image.
-    std::unordered_map<std::string, int> nodesWithImage;
+    // (This runs whenever a node's image list changed, i.e. often while pods
+    // start on new nodes: the per-node maps are updated in place when the
+    // node's images are the ones its map already has.)
+    std::unordered_map<std::string_view, int> nodesWithImage;
+    nodesWithImage.reserve(64);
     for (const NodeInfo &info : m_nodes) {
-        std::set<std::string> seen;
-        for (const core::ContainerImage &image : info.node().status().images()) {
-            for (const std::string &name : image.names()) {
-                if (seen.insert(name).second)
+        const auto &images = info.node().status().images();
+        for (int i = 0; i < images.size(); ++i) {
+            for (int j = 0; j < images.Get(i).names_size(); ++j) {
+                const std::string &name = images.Get(i).names(j);
+                bool earlier = false; // the same name listed twice on one node
+                for (int k = 0; k <= i && !earlier; ++k) {
+                    const int end = k == i ? j : images.Get(k).names_size();
+                    for (int l = 0; l < end && !earlier; ++l)
+                        earlier = images.Get(k).names(l) == name;
+                }
+                if (!earlier)
                     ++nodesWithImage[name];
             }
         }
     }
     for (NodeInfo &info : m_nodes) {
+        const auto &images = info.node().status().images();
+        std::size_t names = 0;
+        bool same = true;
+        for (const core::ContainerImage &image : images) {
+            for (const std::string &name : image.names()) {
+                ++names;
+                const auto it = info.imageStates().find(name);
+                same = same && it != info.imageStates().end() &&
+                       it->second.sizeBytes == image.size_bytes();
+            }
+        }
+        if (same && names == info.imageStates().size()) {
+            info.updateImageNodeCounts(
+                [&](std::string_view name) { return nodesWithImage[name]; });
+            continue;
+        }
         std::map<std::string, ImageStateSummary, std::less<>> states;
-        for (const core::ContainerImage &image : info.node().status().images()) {
+        for (const core::ContainerImage &image : images) {
             for (const std::string &name : image.names())
                 states[name] = {image.size_bytes(), nodesWithImage[name]};
         }
