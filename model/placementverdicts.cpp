@@ -45,52 +45,17 @@ bool samePod(const core::Pod &a, const core::Pod &b)
            a.metadata().name() == b.metadata().name();
 }
 
-// The model's Services and ReplicaSets, copied for one computation.
-class ModelLister final : public scheduler::ClusterLister
+// The model's Services and ReplicaSets, for one computation.
+std::shared_ptr<const scheduler::ClusterLister> modelLister(const ClusterModel &model)
 {
-public:
-    explicit ModelLister(const ClusterModel &model)
-    {
-        for (const auto &[key, o] : model.objects(ObjectKind::Service))
-            m_services.push_back(std::static_pointer_cast<const core::Service>(o));
-        for (const auto &[key, o] : model.objects(ObjectKind::ReplicaSet))
-            m_replicaSets.push_back(
-                std::static_pointer_cast<const k8s::io::api::apps::v1::ReplicaSet>(o));
-    }
-    std::shared_ptr<const core::Namespace> getNamespace(std::string_view) const override
-    {
-        return nullptr;
-    }
-    std::vector<std::shared_ptr<const core::Namespace>> namespaces() const override { return {}; }
-    std::vector<std::shared_ptr<const core::Service>> services(std::string_view ns) const override
-    {
-        return inNamespace(m_services, ns);
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>>
-    replicaSets(std::string_view ns) const override
-    {
-        return inNamespace(m_replicaSets, ns);
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::policy::v1::PodDisruptionBudget>>
-    podDisruptionBudgets(std::string_view) const override
-    {
-        return {};
-    }
-
-private:
-    template<class T>
-    static std::vector<std::shared_ptr<const T>>
-    inNamespace(const std::vector<std::shared_ptr<const T>> &all, std::string_view ns)
-    {
-        std::vector<std::shared_ptr<const T>> out;
-        for (const auto &o : all)
-            if (o->metadata().namespace_() == ns)
-                out.push_back(o);
-        return out;
-    }
-    std::vector<std::shared_ptr<const core::Service>> m_services;
-    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>> m_replicaSets;
-};
+    auto lister = std::make_shared<scheduler::ObjectLister>();
+    for (const auto &[key, o] : model.objects(ObjectKind::Service))
+        lister->serviceList.push_back(std::static_pointer_cast<const core::Service>(o));
+    for (const auto &[key, o] : model.objects(ObjectKind::ReplicaSet))
+        lister->replicaSetList.push_back(
+            std::static_pointer_cast<const k8s::io::api::apps::v1::ReplicaSet>(o));
+    return lister;
+}
 
 } // namespace
 
@@ -199,7 +164,7 @@ Result<PlacementVerdicts> computePlacementVerdicts(const ClusterModel &model,
     std::vector<std::shared_ptr<const core::Pod>> pods;
     for (const auto &[key, o] : model.objects(ObjectKind::Pod))
         pods.push_back(std::static_pointer_cast<const core::Pod>(o));
-    return computePlacementVerdicts(*pod, nodes, pods, std::make_shared<ModelLister>(model));
+    return computePlacementVerdicts(*pod, nodes, pods, modelLister(model));
 }
 
 std::string describeVerdicts(const PlacementVerdicts &v)

@@ -151,52 +151,27 @@ core::Pod makePod(int i)
 
 // The Services and ReplicaSets of the Deployments (for the default
 // spreading's selector).
-class DeploymentLister final : public scheduler::ClusterLister
+std::shared_ptr<const scheduler::ClusterLister> deploymentLister(int deployments)
 {
-public:
-    explicit DeploymentLister(int deployments)
-    {
-        for (int d = 0; d < deployments; ++d) {
-            const std::string dep = deploymentName(d * kReplicasPerDeployment);
-            auto service = std::make_shared<core::Service>();
-            service->mutable_metadata()->set_namespace_("default");
-            service->mutable_metadata()->set_name(dep);
-            (*service->mutable_spec()->mutable_selector())["app"] = dep;
-            m_services.push_back(service);
-            auto rs = std::make_shared<apps::ReplicaSet>();
-            rs->mutable_metadata()->set_namespace_("default");
-            rs->mutable_metadata()->set_name(dep + "-7d9c8b6f5d");
-            rs->mutable_metadata()->set_uid("rs-" + dep);
-            auto &match = *rs->mutable_spec()->mutable_selector()->mutable_match_labels();
-            match["app"] = dep;
-            match["pod-template-hash"] = "7d9c8b6f5d";
-            m_replicaSets.push_back(rs);
-        }
+    auto lister = std::make_shared<scheduler::ObjectLister>();
+    for (int d = 0; d < deployments; ++d) {
+        const std::string dep = deploymentName(d * kReplicasPerDeployment);
+        auto service = std::make_shared<core::Service>();
+        service->mutable_metadata()->set_namespace_("default");
+        service->mutable_metadata()->set_name(dep);
+        (*service->mutable_spec()->mutable_selector())["app"] = dep;
+        lister->serviceList.push_back(service);
+        auto rs = std::make_shared<apps::ReplicaSet>();
+        rs->mutable_metadata()->set_namespace_("default");
+        rs->mutable_metadata()->set_name(dep + "-7d9c8b6f5d");
+        rs->mutable_metadata()->set_uid("rs-" + dep);
+        auto &match = *rs->mutable_spec()->mutable_selector()->mutable_match_labels();
+        match["app"] = dep;
+        match["pod-template-hash"] = "7d9c8b6f5d";
+        lister->replicaSetList.push_back(rs);
     }
-    std::shared_ptr<const core::Namespace> getNamespace(std::string_view) const override
-    {
-        return nullptr;
-    }
-    std::vector<std::shared_ptr<const core::Namespace>> namespaces() const override { return {}; }
-    std::vector<std::shared_ptr<const core::Service>> services(std::string_view) const override
-    {
-        return m_services;
-    }
-    std::vector<std::shared_ptr<const apps::ReplicaSet>>
-    replicaSets(std::string_view) const override
-    {
-        return m_replicaSets;
-    }
-    std::vector<std::shared_ptr<const policy::PodDisruptionBudget>>
-    podDisruptionBudgets(std::string_view) const override
-    {
-        return {};
-    }
-
-private:
-    std::vector<std::shared_ptr<const core::Service>> m_services;
-    std::vector<std::shared_ptr<const apps::ReplicaSet>> m_replicaSets;
-};
+    return lister;
+}
 
 std::unique_ptr<scheduler::Framework> defaultFramework()
 {
@@ -225,7 +200,7 @@ void BM_ScheduleAlgorithm(benchmark::State &state)
             pod.mutable_metadata()->clear_owner_references();
         pods.push_back(std::make_shared<core::Pod>(std::move(pod)));
     }
-    const auto lister = std::make_shared<DeploymentLister>(
+    const auto lister = deploymentLister(
         spread ? (numPods + kReplicasPerDeployment - 1) / kReplicasPerDeployment : 0);
 
     // As the scheduler part runs it: the winner and runner-up explained.

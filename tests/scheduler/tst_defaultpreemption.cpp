@@ -155,40 +155,13 @@ QStringList names(const std::vector<std::shared_ptr<const core::Pod>> &pods)
 }
 
 // A lister with only PodDisruptionBudgets.
-class BudgetLister final : public ClusterLister
+std::shared_ptr<const ClusterLister>
+budgetLister(std::vector<std::shared_ptr<const policy::PodDisruptionBudget>> pdbs)
 {
-public:
-    explicit BudgetLister(std::vector<std::shared_ptr<const policy::PodDisruptionBudget>> pdbs)
-        : m_pdbs(std::move(pdbs))
-    {}
-    std::shared_ptr<const core::Namespace> getNamespace(std::string_view) const override
-    {
-        return nullptr;
-    }
-    std::vector<std::shared_ptr<const core::Namespace>> namespaces() const override { return {}; }
-    std::vector<std::shared_ptr<const core::Service>> services(std::string_view) const override
-    {
-        return {};
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>>
-    replicaSets(std::string_view) const override
-    {
-        return {};
-    }
-    std::vector<std::shared_ptr<const policy::PodDisruptionBudget>>
-    podDisruptionBudgets(std::string_view ns) const override
-    {
-        std::vector<std::shared_ptr<const policy::PodDisruptionBudget>> out;
-        for (const auto &pdb : m_pdbs) {
-            if (pdb->metadata().namespace_() == ns)
-                out.push_back(pdb);
-        }
-        return out;
-    }
-
-private:
-    std::vector<std::shared_ptr<const policy::PodDisruptionBudget>> m_pdbs;
-};
+    auto lister = std::make_shared<ObjectLister>();
+    lister->budgetList = std::move(pdbs);
+    return lister;
+}
 
 // A budget from "name label=value allowed [disruptedPod...]"; label "-"
 // gives an empty selector, "none" no selector.
@@ -244,7 +217,7 @@ PreemptionPlan planFor(const QStringList &nodeNames, const QStringList &pods,
     std::vector<std::shared_ptr<const policy::PodDisruptionBudget>> pdbs;
     for (const QString &spec : budgets)
         pdbs.push_back(specBudget(spec));
-    snapshot.setLister(std::make_shared<BudgetLister>(std::move(pdbs)));
+    snapshot.setLister(budgetLister(std::move(pdbs)));
     const auto fw = makeFramework({}, false);
     Result<PreemptionPlan> plan = DefaultPreemption::plan(*fw, *specPod(preemptor), snapshot);
     if (!plan.isOk())

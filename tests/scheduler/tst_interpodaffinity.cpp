@@ -207,45 +207,13 @@ NamespacePtr namespaceWith(const std::string &name, const Labels &labels)
     return ns;
 }
 
-class FakeLister final : public ClusterLister
-{
-public:
-    explicit FakeLister(NamespaceList namespaces)
-        : m_namespaces(std::move(namespaces))
-    {}
-    NamespacePtr getNamespace(std::string_view name) const override
-    {
-        for (const NamespacePtr &ns : m_namespaces) {
-            if (ns->metadata().name() == name)
-                return ns;
-        }
-        return nullptr;
-    }
-    NamespaceList namespaces() const override { return m_namespaces; }
-    std::vector<std::shared_ptr<const core::Service>> services(std::string_view) const override
-    {
-        return {};
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>>
-    replicaSets(std::string_view) const override
-    {
-        return {};
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::policy::v1::PodDisruptionBudget>>
-    podDisruptionBudgets(std::string_view) const override
-    {
-        return {};
-    }
-
-private:
-    NamespaceList m_namespaces;
-};
-
 Snapshot makeSnapshot(const NodeList &nodes, const PodList &pods,
                       const NamespaceList &namespaces = {})
 {
     Snapshot snapshot = Snapshot::build(nodes, pods);
-    snapshot.setLister(std::make_shared<FakeLister>(namespaces));
+    auto lister = std::make_shared<ObjectLister>();
+    lister->namespaceList = namespaces;
+    snapshot.setLister(lister);
     return snapshot;
 }
 

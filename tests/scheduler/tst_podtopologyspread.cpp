@@ -164,50 +164,6 @@ std::string nodeAffinityIn(const std::string &key, const std::vector<std::string
            key + "\",\"operator\":\"In\",\"values\":[" + list + "]}]}]}}}";
 }
 
-// An in-memory ClusterLister for the default selector.
-class TestLister final : public ClusterLister
-{
-public:
-    std::vector<std::shared_ptr<const k8s::io::api::core::v1::Service>> allServices;
-    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>> allReplicaSets;
-
-    std::shared_ptr<const k8s::io::api::core::v1::Namespace>
-    getNamespace(std::string_view) const override
-    {
-        return nullptr;
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::core::v1::Namespace>>
-    namespaces() const override
-    {
-        return {};
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::core::v1::Service>>
-    services(std::string_view ns) const override
-    {
-        std::vector<std::shared_ptr<const k8s::io::api::core::v1::Service>> out;
-        for (const auto &s : allServices) {
-            if (s->metadata().namespace_() == ns)
-                out.push_back(s);
-        }
-        return out;
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>>
-    replicaSets(std::string_view ns) const override
-    {
-        std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>> out;
-        for (const auto &r : allReplicaSets) {
-            if (r->metadata().namespace_() == ns)
-                out.push_back(r);
-        }
-        return out;
-    }
-    std::vector<std::shared_ptr<const k8s::io::api::policy::v1::PodDisruptionBudget>>
-    podDisruptionBudgets(std::string_view) const override
-    {
-        return {};
-    }
-};
-
 // "ns/name:k=v,k=v" -> a Service selecting those labels.
 std::shared_ptr<const k8s::io::api::core::v1::Service> serviceFromSpec(const QString &spec)
 {
@@ -434,9 +390,9 @@ void TestPodTopologySpread::skip()
     QFETCH(int, preFilter);
     QFETCH(int, preScore);
 
-    auto lister = std::make_shared<TestLister>();
+    auto lister = std::make_shared<ObjectLister>();
     if (withService)
-        lister->allServices.push_back(serviceFromSpec("default/web:app=web"));
+        lister->serviceList.push_back(serviceFromSpec("default/web:app=web"));
     const Snapshot snapshot = makeSnapshot(fourNodes(), {}, lister);
     const auto incomingPod = schedtest::pod(pod);
     PodTopologySpread plugin;
@@ -562,9 +518,9 @@ void TestPodTopologySpread::score()
     QFETCH(QList<qint64>, raw);
     QFETCH(QList<qint64>, normalized);
 
-    auto lister = std::make_shared<TestLister>();
+    auto lister = std::make_shared<ObjectLister>();
     for (const QString &s : services)
-        lister->allServices.push_back(serviceFromSpec(s));
+        lister->serviceList.push_back(serviceFromSpec(s));
     const Snapshot snapshot = makeSnapshot(nodes, pods, lister);
     std::vector<const NodeInfo *> filtered;
     for (const NodeInfo &info : snapshot.nodeInfos()) {
@@ -637,14 +593,14 @@ void TestPodTopologySpread::defaultSelector()
     QFETCH(bool, withReplicaSet);
     QFETCH(QString, selector);
 
-    TestLister lister;
+    ObjectLister lister;
     for (const QString &s : services)
-        lister.allServices.push_back(serviceFromSpec(s));
+        lister.serviceList.push_back(serviceFromSpec(s));
     if (withReplicaSet) {
-        lister.allReplicaSets.push_back(replicaSet(
+        lister.replicaSetList.push_back(replicaSet(
             "web-abc", "{\"matchLabels\":{\"pod-template-hash\":\"abc\"},\"matchExpressions\":[{"
                        "\"key\":\"tier\",\"operator\":\"In\",\"values\":[\"fe\",\"be\"]}]}"));
-        lister.allReplicaSets.push_back(replicaSet("other", "{\"matchLabels\":{\"x\":\"y\"}}"));
+        lister.replicaSetList.push_back(replicaSet("other", "{\"matchLabels\":{\"x\":\"y\"}}"));
     }
     const auto incomingPod = schedtest::pod(pod);
     const api::LabelSelector got = PodTopologySpread::defaultSelector(*incomingPod, lister);
@@ -733,9 +689,9 @@ void TestPodTopologySpread::sixReplicasSpreadOverThreeZones()
     auto framework = Framework::create(registry, profile);
     QVERIFY(framework.isOk());
 
-    auto lister = std::make_shared<TestLister>();
+    auto lister = std::make_shared<ObjectLister>();
     if (withService)
-        lister->allServices.push_back(serviceFromSpec("default/web:app=web"));
+        lister->serviceList.push_back(serviceFromSpec("default/web:app=web"));
     std::vector<Snapshot::NodePtr> nodes;
     std::map<std::string, std::string> zoneOf;
     for (int i = 1; i <= 6; ++i) {
@@ -780,8 +736,8 @@ void TestPodTopologySpread::fiveThousandNodes()
             pods.push_back(podFromSpec(QString("p-%1-%2@%3;app=%4").arg(i).arg(j).arg(name, app)));
         }
     }
-    auto lister = std::make_shared<TestLister>();
-    lister->allServices.push_back(serviceFromSpec("default/web:app=web"));
+    auto lister = std::make_shared<ObjectLister>();
+    lister->serviceList.push_back(serviceFromSpec("default/web:app=web"));
     Snapshot snapshot = Snapshot::build(nodes, pods);
     snapshot.setLister(lister);
 

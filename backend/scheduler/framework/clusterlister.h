@@ -48,4 +48,27 @@ public:
     static std::shared_ptr<const ClusterLister> empty();
 };
 
+// ObjectLister: a ClusterLister over objects held in memory (the GUI's
+// copy of its model, tests, benchmarks). Fill the public lists, then share
+// it; lookups filter by namespace on every call. Immutable once shared.
+class ObjectLister final : public ClusterLister
+{
+public:
+    std::vector<std::shared_ptr<const k8s::io::api::core::v1::Namespace>> namespaceList;
+    std::vector<std::shared_ptr<const k8s::io::api::core::v1::Service>> serviceList;
+    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>> replicaSetList;
+    std::vector<std::shared_ptr<const k8s::io::api::policy::v1::PodDisruptionBudget>> budgetList;
+
+    std::shared_ptr<const k8s::io::api::core::v1::Namespace>
+    getNamespace(std::string_view name) const override;
+    std::vector<std::shared_ptr<const k8s::io::api::core::v1::Namespace>>
+    namespaces() const override;
+    std::vector<std::shared_ptr<const k8s::io::api::core::v1::Service>>
+    services(std::string_view ns) const override;
+    std::vector<std::shared_ptr<const k8s::io::api::apps::v1::ReplicaSet>>
+    replicaSets(std::string_view ns) const override;
+    std::vector<std::shared_ptr<const k8s::io::api::policy::v1::PodDisruptionBudget>>
+    podDisruptionBudgets(std::string_view ns) const override;
+};
+
 } // namespace kubist::scheduler

@@ -464,19 +464,28 @@ PluginStatus Framework::runFilterPlugins(const CycleState &state, const core::Po
     return {};
 }
 
+PluginStatus Framework::runPreFilterExtensions(ExtensionCall call, CycleState &state,
+                                               const core::Pod &podToSchedule,
+                                               const PodInfo &podInfo,
+                                               const NodeInfo &nodeInfo) const
+{
+    for (const PreFilterExtensions *plugin : m_preFilterExtensions) {
+        if (state.isFilterSkipped(plugin->name()))
+            continue;
+        const PluginStatus status = (plugin->*call)(state, podToSchedule, podInfo, nodeInfo);
+        if (!status.isSuccess())
+            return status.withPlugin(std::string(plugin->name()));
+    }
+    return {};
+}
+
 PluginStatus Framework::runPreFilterExtensionAddPod(CycleState &state,
                                                     const core::Pod &podToSchedule,
                                                     const PodInfo &podInfo,
                                                     const NodeInfo &nodeInfo) const
 {
-    for (const PreFilterExtensions *plugin : m_preFilterExtensions) {
-        if (state.isFilterSkipped(plugin->name()))
-            continue;
-        const PluginStatus status = plugin->addPod(state, podToSchedule, podInfo, nodeInfo);
-        if (!status.isSuccess())
-            return status.withPlugin(std::string(plugin->name()));
-    }
-    return {};
+    return runPreFilterExtensions(&PreFilterExtensions::addPod, state, podToSchedule, podInfo,
+                                  nodeInfo);
 }
 
 PluginStatus Framework::runPreFilterExtensionRemovePod(CycleState &state,
@@ -484,14 +493,8 @@ PluginStatus Framework::runPreFilterExtensionRemovePod(CycleState &state,
                                                        const PodInfo &podInfo,
                                                        const NodeInfo &nodeInfo) const
 {
-    for (const PreFilterExtensions *plugin : m_preFilterExtensions) {
-        if (state.isFilterSkipped(plugin->name()))
-            continue;
-        const PluginStatus status = plugin->removePod(state, podToSchedule, podInfo, nodeInfo);
-        if (!status.isSuccess())
-            return status.withPlugin(std::string(plugin->name()));
-    }
-    return {};
+    return runPreFilterExtensions(&PreFilterExtensions::removePod, state, podToSchedule, podInfo,
+                                  nodeInfo);
 }
 
 PluginStatus Framework::runReservePlugins(CycleState &state, const core::Pod &pod,

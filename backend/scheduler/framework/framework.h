@@ -133,6 +133,13 @@ private:
     };
 
     Framework() = default;
+    using ExtensionCall = PluginStatus (PreFilterExtensions::*)(CycleState &,
+                                                                const k8s::io::api::core::v1::Pod &,
+                                                                const PodInfo &,
+                                                                const NodeInfo &) const;
+    PluginStatus runPreFilterExtensions(ExtensionCall call, CycleState &state,
+                                        const k8s::io::api::core::v1::Pod &podToSchedule,
+                                        const PodInfo &podInfo, const NodeInfo &nodeInfo) const;
     Result<ScheduleResult> runPostFilter(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                                          const Snapshot &snapshot, ScheduleResult result) const;
 
