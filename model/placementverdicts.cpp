@@ -11,7 +11,6 @@
 
 #include "apps_v1.pb.h"
 #include "core_v1.pb.h"
-#include "policy_v1.pb.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
