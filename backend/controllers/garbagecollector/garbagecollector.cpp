@@ -294,6 +294,10 @@ Status GarbageCollector::collectIfOrphaned(const Monitor &monitor, const client:
 
     client::DeleteOptions o;
     o.preconditionUid = md.uid();
+    // The decision was made on this copy's owner references; if the object changed since (an
+    // owner orphaned it and took its reference away), the delete is refused with Conflict and
+    // the newer copy arrives through the informer to be judged again.
+    o.preconditionResourceVersion = md.resource_version();
     o.propagationPolicy = "Background";
     if (hasFinalizer(md, kOrphan))
         o.propagationPolicy = "Orphan";
