@@ -1,6 +1,8 @@
 #include "guicommand.h"
 
 #include "backend/client/client.h"
+#include "backend/client/kubeconfig.h"
+#include "backend/client/remoteclient.h"
 #include "backend/cluster/embeddedcluster.h"
 #include "backend/util/simclock.h"
 #include "model/clustermodel.h"
@@ -14,6 +16,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -24,6 +27,8 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 using kubist::Result;
 using kubist::Status;
@@ -87,6 +92,81 @@ std::optional<double> savedSpeed(const QSettings &settings)
     return speed;
 }
 
+// Where the window looks: the embedded cluster, or a context of kubeconfig
+// files (merged in order, as kubectl merges $KUBECONFIG).
+struct Target
+{
+    bool remote = false;
+    std::vector<std::string> files;
+    std::string context; // "" : the kubeconfig's current-context
+};
+
+// A remote cluster ready to be drawn: the client is made, nothing is sent yet.
+struct Attached
+{
+    std::unique_ptr<kubist::client::RemoteClient> client;
+    std::vector<std::string> files;
+};
+
+std::vector<std::string> defaultKubeconfigFiles()
+{
+    return kubist::client::Kubeconfig::defaultFiles(
+        qEnvironmentVariable("KUBECONFIG").toStdString(), QDir::homePath().toStdString());
+}
+
+std::string joined(const std::vector<std::string> &files)
+{
+    std::string out;
+    for (const std::string &f : files)
+        out += (out.empty() ? "" : ":") + f;
+    return out;
+}
+
+// Reads the kubeconfig, resolves the context and makes its client. Reads
+// files only (no network), so the GUI may call it.
+Result<Attached> attach(const Target &target)
+{
+    if (target.files.empty())
+        return Status::notFound("no kubeconfig: set $KUBECONFIG, pass --kubeconfig FILE, or "
+                                "create ~/.kube/config");
+    Result<kubist::client::Kubeconfig> config =
+        kubist::client::Kubeconfig::loadMerged(target.files);
+    if (!config) {
+        if (target.files.size() == 1 && !QFileInfo::exists(QString::fromStdString(target.files[0])))
+            return Status::notFound("kubeconfig " + target.files[0] + ": no such file");
+        return config.status();
+    }
+    Result<kubist::client::ResolvedContext> context = config->resolve(target.context);
+    if (!context) {
+        std::string why = context.status().message();
+        if (why.rfind("kubeconfig: ", 0) == 0)
+            why.erase(0, 12);
+        return Status(context.status().code(), "kubeconfig " + joined(target.files) + ": " + why);
+    }
+    Result<std::unique_ptr<kubist::client::RemoteClient>> client =
+        kubist::client::RemoteClient::create(*context);
+    if (!client)
+        return Status(client.status().code(),
+                      "context " + context->name + ": " + client.status().message());
+    Attached a;
+    a.client = std::move(*client);
+    a.files = target.files;
+    return a;
+}
+
+// The Connect dialog's lister: kubectl's files (or the ones given) merged.
+Result<kubist::widgets::KubeconfigContexts> listContexts(const std::vector<std::string> &files)
+{
+    kubist::widgets::KubeconfigContexts out;
+    out.files = files.empty() ? defaultKubeconfigFiles() : files;
+    Result<kubist::client::Kubeconfig> config = kubist::client::Kubeconfig::loadMerged(out.files);
+    if (!config)
+        return config.status();
+    out.contexts = config->contextNames();
+    out.currentContext = config->currentContext();
+    return out;
+}
+
 } // namespace
 
 int runGui(QApplication &app)
@@ -97,6 +177,10 @@ int runGui(QApplication &app)
         "  kubist [--data-dir DIR | --ephemeral] [--screenshot FILE.png [--after-ms N]]\n"
         "         [--exit-when-ready]\n"
         "      the window over the embedded demo cluster\n"
+        "  kubist --kubeconfig FILE [--context NAME]   (or: kubist --context NAME)\n"
+        "      the window attached to a real cluster (without --kubeconfig: $KUBECONFIG,\n"
+        "      several files merged, else ~/.kube/config); File > Connect to cluster...\n"
+        "      switches between contexts and the embedded cluster\n"
         "  kubist serve [--data-dir DIR] [--listen ADDR:PORT] [--nodes N]\n"
         "               [--profile demo|realistic] [--kubeconfig-out FILE]\n"
         "               [--viewer-kubeconfig-out FILE] [--insecure-http]\n"
@@ -112,8 +196,14 @@ int runGui(QApplication &app)
         QStringLiteral("A throwaway embedded cluster, deleted when Kubist exits."));
     const QCommandLineOption kubeconfig(
         QStringLiteral("kubeconfig"),
-        QStringLiteral("Attach to the cluster of a kubeconfig (not available yet)."),
+        QStringLiteral("Attach to the cluster of this kubeconfig file (its current-context, or "
+                       "--context)."),
         QStringLiteral("FILE"));
+    const QCommandLineOption context(
+        QStringLiteral("context"),
+        QStringLiteral("Attach to this context of the kubeconfig (--kubeconfig, else "
+                       "$KUBECONFIG or ~/.kube/config)."),
+        QStringLiteral("NAME"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Render the window to FILE.png after --after-ms, then exit."),
@@ -124,18 +214,30 @@ int runGui(QApplication &app)
     const QCommandLineOption exitWhenReady(
         QStringLiteral("exit-when-ready"),
         QStringLiteral("Print \"kubist: ready\" and exit (0) once the demo cluster runs (the "
-                       "web Deployment's pods Running); exit 2 after --ready-timeout-ms."));
+                       "web Deployment's pods Running) or, attached to a cluster, once its "
+                       "objects are read; exit 2 after --ready-timeout-ms."));
     const QCommandLineOption readyTimeout(
         QStringLiteral("ready-timeout-ms"),
         QStringLiteral("The bound of --exit-when-ready (default 60000)."), QStringLiteral("N"),
         QStringLiteral("60000"));
-    parser.addOptions(
-        {dataDir, ephemeral, kubeconfig, screenshot, afterMs, exitWhenReady, readyTimeout});
+    parser.addOptions({dataDir, ephemeral, kubeconfig, context, screenshot, afterMs, exitWhenReady,
+                       readyTimeout});
     parser.process(app);
 
-    if (parser.isSet(kubeconfig))
-        return fail("attaching to a cluster through a kubeconfig is not available yet; "
-                    "run `kubist` for the embedded cluster");
+    Target target;
+    if (parser.isSet(kubeconfig) || parser.isSet(context)) {
+        target.remote = true;
+        if (parser.isSet(kubeconfig)) {
+            if (parser.value(kubeconfig).isEmpty())
+                return fail("--kubeconfig wants a file");
+            target.files = {parser.value(kubeconfig).toStdString()};
+        } else {
+            target.files = defaultKubeconfigFiles();
+        }
+        target.context = parser.value(context).toStdString();
+        if (parser.isSet(context) && target.context.empty())
+            return fail("--context wants a context name");
+    }
     if (parser.isSet(dataDir) && parser.isSet(ephemeral))
         return fail("--data-dir and --ephemeral exclude each other");
     bool delayOk = false;
@@ -173,36 +275,66 @@ int runGui(QApplication &app)
         if (const std::optional<double> speed = savedSpeed(*settings))
             pace.setSpeed(*speed);
     std::string profile; // empty: the data directory's own (or the default)
+    // The remote cluster the next window attaches to (made before the
+    // previous window closes, so a bad choice keeps the old window).
+    std::optional<Attached> attached;
+    if (target.remote) {
+        Result<Attached> a = attach(target);
+        if (!a)
+            return fail(a.status().message());
+        attached.emplace(std::move(*a));
+    }
     int rc = 0;
     for (;;) {
-        EmbeddedCluster::Options options;
-        options.dataDir = dir.toStdString();
-        options.port = 0; // any free loopback port; the window shows it
-        options.clock = &pace;
-        if (!profile.empty())
-            options.profile = profile;
-        Result<std::unique_ptr<EmbeddedCluster>> opened = EmbeddedCluster::open(options);
-        if (!opened)
-            return fail(opened.status().message());
-        std::unique_ptr<EmbeddedCluster> cluster = std::move(*opened);
-        if (Status s = cluster->start(); !s)
-            return fail(s.message());
-        const std::string kubeconfigPath = cluster->dataDir() + "/admin.kubeconfig";
-        if (Status s = cluster->writeKubeconfig(kubeconfigPath); !s)
-            std::fprintf(stderr, "kubist: %s\n", s.message().c_str());
-
+        std::unique_ptr<EmbeddedCluster> cluster;
         kubist::widgets::MainWindow::Options windowOptions;
-        windowOptions.apiServerUrl = cluster->url();
-        windowOptions.kubeconfigPath = kubeconfigPath;
-        windowOptions.control = cluster.get();
-        windowOptions.clock = &cluster->clock();
-        windowOptions.pace = &pace;
-        windowOptions.canReset = true;
-        windowOptions.profile = cluster->config().profile;
+        std::unique_ptr<kubist::client::Client> client;
+        windowOptions.listContexts = listContexts;
+        if (attached) {
+            kubist::client::RemoteClient *remote = attached->client.get();
+            windowOptions.apiServerUrl = remote->server();
+            windowOptions.kubeconfigPath = joined(attached->files);
+            windowOptions.remote = true;
+            windowOptions.contextName = remote->context().name;
+            windowOptions.insecureTls = remote->insecureSkipTlsVerify();
+            // The window owns the client and stops polling before it goes.
+            windowOptions.connectionState = [remote] { return remote->connectionState(); };
+            windowOptions.fetchPath = [remote](const std::string &path) {
+                return remote->getPath(path);
+            };
+            client = std::move(attached->client);
+            attached.reset();
+        } else {
+            EmbeddedCluster::Options options;
+            options.dataDir = dir.toStdString();
+            options.port = 0; // any free loopback port; the window shows it
+            options.clock = &pace;
+            if (!profile.empty())
+                options.profile = profile;
+            Result<std::unique_ptr<EmbeddedCluster>> opened = EmbeddedCluster::open(options);
+            if (!opened)
+                return fail(opened.status().message());
+            cluster = std::move(*opened);
+            if (Status s = cluster->start(); !s)
+                return fail(s.message());
+            const std::string kubeconfigPath = cluster->dataDir() + "/admin.kubeconfig";
+            if (Status s = cluster->writeKubeconfig(kubeconfigPath); !s)
+                std::fprintf(stderr, "kubist: %s\n", s.message().c_str());
+            windowOptions.apiServerUrl = cluster->url();
+            windowOptions.kubeconfigPath = kubeconfigPath;
+            windowOptions.control = cluster.get();
+            windowOptions.clock = &cluster->clock();
+            windowOptions.pace = &pace;
+            windowOptions.canReset = true;
+            windowOptions.profile = cluster->config().profile;
+            client = cluster->client("kubist-gui");
+        }
+        const bool remoteWindow = windowOptions.remote;
         std::optional<QString> resetProfile;
+        bool switching = false;
         {
             // The window (and its informers) goes before the cluster.
-            kubist::widgets::MainWindow window(cluster->client("kubist-gui"), windowOptions);
+            kubist::widgets::MainWindow window(std::move(client), windowOptions);
             window.resize(1400, 900);
             if (settings)
                 window.restoreGeometry(settings->value(kGeometryKey).toByteArray());
@@ -210,6 +342,33 @@ int runGui(QApplication &app)
             QObject::connect(&window, &kubist::widgets::MainWindow::resetRequested, &window,
                              [&](const QString &p) {
                                  resetProfile = p;
+                                 app.exit(0);
+                             });
+            // Switching: the new client is made here (files only, no network),
+            // so a bad context keeps this window and says why.
+            QObject::connect(&window, &kubist::widgets::MainWindow::connectRequested, &window,
+                             [&](const QString &name, const QStringList &files) {
+                                 Target next;
+                                 next.remote = true;
+                                 next.context = name.toStdString();
+                                 for (const QString &f : files)
+                                     next.files.push_back(f.toStdString());
+                                 if (next.files.empty())
+                                     next.files = defaultKubeconfigFiles();
+                                 Result<Attached> a = attach(next);
+                                 if (!a) {
+                                     QMessageBox::warning(
+                                         &window, QObject::tr("Cannot connect"),
+                                         QString::fromStdString(a.status().message()));
+                                     return;
+                                 }
+                                 attached.emplace(std::move(*a));
+                                 switching = true;
+                                 app.exit(0);
+                             });
+            QObject::connect(&window, &kubist::widgets::MainWindow::embeddedRequested, &window,
+                             [&] {
+                                 switching = true;
                                  app.exit(0);
                              });
             const QString shot = parser.value(screenshot);
@@ -223,7 +382,10 @@ int runGui(QApplication &app)
             QTimer readyPoll;
             if (parser.isSet(exitWhenReady)) {
                 QObject::connect(&readyPoll, &QTimer::timeout, &window, [&] {
-                    if (!demoIsRunning(window.clusterModel()))
+                    // Remote: every kind has been listed once (the model synced).
+                    const bool ready = remoteWindow ? window.clusterModel().hasSynced()
+                                                    : demoIsRunning(window.clusterModel());
+                    if (!ready)
                         return;
                     readyPoll.stop();
                     std::printf("kubist: ready\n");
@@ -232,24 +394,37 @@ int runGui(QApplication &app)
                 });
                 readyPoll.start(100);
                 QTimer::singleShot(readyBound, &window, [&] {
-                    std::fprintf(stderr, "kubist: the demo cluster is not running after %d ms\n",
-                                 readyBound);
+                    if (remoteWindow)
+                        std::fprintf(stderr,
+                                     "kubist: the cluster's objects are not read after %d ms\n",
+                                     readyBound);
+                    else
+                        std::fprintf(stderr,
+                                     "kubist: the demo cluster is not running after %d ms\n",
+                                     readyBound);
                     app.exit(2);
                 });
             }
-            // A reset destroyed the previous window: any quit it posted
-            // (last window closed) must not end this one's loop.
+            // A reset or a switch destroyed the previous window: any quit it
+            // posted (last window closed) must not end this one's loop.
             QCoreApplication::removePostedEvents(nullptr, QEvent::Quit);
             rc = app.exec();
             if (settings) {
                 // Presentation mode's full screen is not the window's own size.
                 if (!window.presentationMode())
                     settings->setValue(kGeometryKey, window.saveGeometry());
-                settings->setValue(kSpeedKey, pace.speed());
+                if (!remoteWindow)
+                    settings->setValue(kSpeedKey, pace.speed());
             }
         }
-        cluster->stop();
-        cluster.reset();
+        if (cluster) {
+            cluster->stop();
+            cluster.reset();
+        }
+        if (switching) {
+            pace.resume();
+            continue;
+        }
         if (!resetProfile)
             break;
         // Reset: wipe the embedded cluster's data directory and start over.

@@ -1,5 +1,6 @@
 #include "servecommand.h"
 
+#include "backend/api/goduration.h"
 #include "backend/cluster/embeddedcluster.h"
 
 #include <QCommandLineParser>
@@ -62,8 +63,14 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption insecureHttp(
         QStringLiteral("insecure-http"),
         QStringLiteral("Serve plain HTTP without authentication (loopback only; unsafe)."));
+    const QCommandLineOption compaction(
+        QStringLiteral("etcd-compaction-interval"),
+        QStringLiteral("How often the store's history is compacted, as kube-apiserver's flag "
+                       "(default 5m; 0 disables). Watches resuming from a compacted revision "
+                       "get 410 Gone."),
+        QStringLiteral("DURATION"), QStringLiteral("5m"));
     parser.addOptions({dataDir, listen, nodes, profile, noDemo, kubeconfigOut, viewerKubeconfigOut,
-                       insecureHttp});
+                       insecureHttp, compaction});
     if (!parser.parse(arguments))
         return fail(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -101,6 +108,11 @@ int runServe(const QStringList &arguments)
                     std::to_string(kubist::cluster::ClusterConfig::kMaxWorkers));
     options.profile = parser.value(profile).toStdString();
     options.demoWorkloads = !parser.isSet(noDemo);
+    Result<std::chrono::nanoseconds> interval =
+        kubist::api::parseGoDuration(parser.value(compaction).toStdString());
+    if (!interval || interval->count() < 0)
+        return fail("--etcd-compaction-interval wants a duration such as 5m or 30s");
+    options.compactionInterval = std::chrono::duration_cast<std::chrono::milliseconds>(*interval);
 
     // Signals are taken by sigwait() below; block them before any thread starts.
     sigset_t stopSignals;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/pulse.h"
+
 #include "backend/cluster/clustercontrol.h"
 
 #include <QElapsedTimer>
@@ -11,24 +13,6 @@
 class QTimer;
 
 namespace kubist::model {
-
-// One burst of requests along one edge of the picture in one frame: from
-// the acting part to the API server, and on to etcd when any of them
-// reached the store. Requests of one frame on one edge are merged (count).
-struct Pulse
-{
-    enum class Source { User, Scheduler, ControllerManager, Kubelet };
-    Source source = Source::User;
-    std::string node;          // Source::Kubelet: the node whose kubelet acted
-    std::string actor;         // as the API server named it
-    std::string verb;          // of the last merged request
-    std::string resource;      // of the last merged request
-    int count = 1;             // requests merged into this pulse
-    bool touchedStore = false; // any of them reached etcd
-    bool failed = false;       // any of them was answered with an error (>= 400)
-
-    bool sameEdge(const Pulse &other) const { return source == other.source && node == other.node; }
-};
 
 // ActivityTracker: turns ClusterControl::takeActivity() into pulses for the
 // picture. It polls every frame (16 ms) while requests keep coming, and
@@ -71,5 +55,3 @@ private:
 };
 
 } // namespace kubist::model
-
-Q_DECLARE_METATYPE(std::vector<kubist::model::Pulse>)

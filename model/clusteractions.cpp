@@ -2,6 +2,7 @@
 
 #include "backend/api/scheme.h"
 #include "backend/cluster/clustercontrol.h"
+#include "backend/util/clock.h"
 #include "backend/util/status.h"
 #include "model/faults.h"
 #include "model/workloadops.h"
@@ -47,6 +48,7 @@ ClusterActions::ClusterActions(client::Client &client, cluster::ClusterControl *
 
 ClusterActions::~ClusterActions()
 {
+    m_closing = true;
     m_pool.waitForDone();
 }
 
@@ -59,7 +61,9 @@ void ClusterActions::run(QString what, std::function<Status()> action)
 {
     (void)QtConcurrent::run(&m_pool, [this, what = std::move(what), action = std::move(action)] {
         const Status s = action();
-        const QString error = s.isOk() ? QString() : QString::fromStdString(s.message());
+        QString error = s.isOk() ? QString() : QString::fromStdString(s.message());
+        if (s.code() == Status::Code::PermissionDenied)
+            error = QStringLiteral("Forbidden: ") + error;
         QMetaObject::invokeMethod(
             this, [this, what, ok = s.isOk(), error] { emit finished(what, ok, error); },
             Qt::QueuedConnection);
@@ -286,6 +290,17 @@ void ClusterActions::undoRollout(const std::string &ns, const std::string &deplo
         [this, ns, deployment] { return workloadops::undoRollout(m_client, ns, deployment); });
 }
 
+void ClusterActions::restartRollout(const std::string &ns, const std::string &deployment)
+{
+    sayKubectl(QStringLiteral("kubectl rollout restart deployment/%1%2")
+                   .arg(QString::fromStdString(deployment), nsFlag(ns)));
+    run(QStringLiteral("rollout restart %1").arg(QString::fromStdString(deployment)),
+        [this, ns, deployment] {
+            const auto now = m_clock ? m_clock->now() : std::chrono::system_clock::now();
+            return workloadops::restartRollout(m_client, ns, deployment, now);
+        });
+}
+
 void ClusterActions::evictPod(const std::string &ns, const std::string &name)
 {
     sayKubectl(evictionCommand(ns, name));
@@ -325,6 +340,23 @@ void ClusterActions::movePod(const std::string &ns, const std::string &name,
     sayKubectl(evictionCommand(ns, name));
     run(what, [this, ns, name, node]() -> Status {
         Result<std::string> r = workloadops::movePod(m_client, ns, name, node);
+        if (!r)
+            return r.status();
+        say(QString::fromStdString(*r));
+        return Status::ok();
+    });
+}
+
+void ClusterActions::movePodRemote(const std::string &ns, const std::string &name,
+                                   const std::string &node)
+{
+    const QString what = QStringLiteral("move pod %1 to %2")
+                             .arg(QString::fromStdString(name), QString::fromStdString(node));
+    sayKubectl(evictionCommand(ns, name));
+    run(what, [this, ns, name, node]() -> Status {
+        workloadops::RemoteMoveOptions options;
+        options.cancelled = &m_closing;
+        Result<std::string> r = workloadops::movePodRemote(m_client, ns, name, node, options);
         if (!r)
             return r.status();
         say(QString::fromStdString(*r));

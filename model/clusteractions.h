@@ -9,13 +9,15 @@
 #include <QString>
 #include <QThreadPool>
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace kubist {
+class Clock;
 class Status;
-}
+} // namespace kubist
 
 namespace kubist::model {
 
@@ -26,7 +28,12 @@ namespace kubist::model {
 // the GUI thread. Nothing here waits on the control plane on the GUI thread.
 //
 // Lifetime: the client and the control (when given) must outlive this
-// object; the destructor waits for actions still running.
+// object; the destructor waits for actions still running (a remote move
+// waiting for its pod to go is cut short).
+//
+// A failed action's `error` is the server's message; a 403 (RBAC refused
+// it, Status::Code::PermissionDenied) is prefixed "Forbidden: ", so the
+// status bar says which verb on which resource was refused.
 class ClusterActions final : public QObject
 {
     Q_OBJECT
@@ -37,6 +44,9 @@ public:
     ~ClusterActions() override;
 
     bool hasControl() const { return m_control != nullptr; }
+    // The clock whose now() stamps a rollout restart (the cluster's); nullptr
+    // (the default): the system clock. Must outlive this object.
+    void setClock(const Clock *clock) { m_clock = clock; }
 
     // DELETE the pod (graceful, as kubectl delete pod).
     void deletePod(const std::string &ns, const std::string &name);
@@ -48,12 +58,17 @@ public:
     void setImage(const std::string &ns, const std::string &deployment,
                   const std::string &container, const std::string &image);
     void undoRollout(const std::string &ns, const std::string &deployment);
+    // workloadops::restartRollout at the clock's now (kubectl rollout restart).
+    void restartRollout(const std::string &ns, const std::string &deployment);
     void evictPod(const std::string &ns, const std::string &name);
     // Cordon, then evict; the report's refusals (429) and failures make the
     // action fail with a sentence naming them.
     void drain(const std::string &node);
     // workloadops::movePod; the sentence it returns arrives as message().
     void movePod(const std::string &ns, const std::string &name, const std::string &node);
+    // workloadops::movePodRemote (a real cluster: evict, and recreate a bare
+    // pod on `node`); its sentence arrives as message().
+    void movePodRemote(const std::string &ns, const std::string &name, const std::string &node);
 
     // ClusterControl: power a node's kubelet off / on. Fails without control.
     void setNodePower(const std::string &node, bool on);
@@ -105,6 +120,8 @@ private:
 
     client::Client &m_client;
     cluster::ClusterControl *const m_control;
+    const Clock *m_clock = nullptr;
+    std::atomic<bool> m_closing{false}; // set by the destructor: long waits end
     QThreadPool m_pool;
 };
 

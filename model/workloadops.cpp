@@ -9,8 +9,13 @@
 #include "core_v1.pb.h"
 #include "policy_v1.pb.h"
 
+#include <QDateTime>
+
 #include <algorithm>
+#include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 namespace kubist::model::workloadops {
 
@@ -20,6 +25,23 @@ namespace policy = k8s::io::api::policy::v1;
 namespace meta = k8s::io::apimachinery::pkg::apis::meta::v1;
 
 namespace {
+
+// A bare pod as it can be created again: the server-set metadata and the
+// last scheduling decision gone (the caller sets status and node).
+core::Pod recreatable(const core::Pod &pod)
+{
+    core::Pod copy = pod;
+    meta::ObjectMeta *m = copy.mutable_metadata();
+    m->clear_uid();
+    m->clear_resource_version();
+    m->clear_creation_timestamp();
+    m->clear_deletion_timestamp();
+    m->clear_deletion_grace_period_seconds();
+    m->clear_generation();
+    m->clear_managed_fields();
+    m->mutable_annotations()->erase(api::kSchedulingDecision);
+    return copy;
+}
 
 constexpr const char kRevision[] = "deployment.kubernetes.io/revision";
 
@@ -183,7 +205,9 @@ Result<DrainReport> drain(client::Client &client, const std::string &node)
         else if (s.code() == Status::Code::ResourceExhausted)
             report.refused.push_back(key);
         else if (s.code() != Status::Code::NotFound)
-            report.failed.push_back(key + ": " + s.message());
+            report.failed.push_back(
+                key + ": " + (s.code() == Status::Code::PermissionDenied ? "Forbidden: " : "") +
+                s.message());
     }
     return report;
 }
@@ -238,16 +262,8 @@ Result<std::string> movePod(client::Client &client, const std::string &ns, const
         return "Evicted " + name + "; its replacement is placed on " + node +
                " if the scheduler accepts it there";
     }
-    core::Pod copy = **current;
+    core::Pod copy = recreatable(**current);
     meta::ObjectMeta *m = copy.mutable_metadata();
-    m->clear_uid();
-    m->clear_resource_version();
-    m->clear_creation_timestamp();
-    m->clear_deletion_timestamp();
-    m->clear_deletion_grace_period_seconds();
-    m->clear_generation();
-    m->clear_managed_fields();
-    m->mutable_annotations()->erase(api::kSchedulingDecision);
     (*m->mutable_annotations())[api::kPlacementIntent] = node;
     copy.clear_status();
     // The scheduler places it: the intended node if it passes the filters.
@@ -262,6 +278,166 @@ Result<std::string> movePod(client::Client &client, const std::string &ns, const
     if (!created.isOk())
         return created;
     return "Recreated " + name + " for " + node + " (the scheduler places it there if it fits)";
+}
+
+std::string rfc3339Local(std::chrono::system_clock::time_point t)
+{
+    const qint64 ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    const QDateTime local = QDateTime::fromMSecsSinceEpoch(ms);
+    std::string out = local.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")).toStdString();
+    const int offset = local.offsetFromUtc();
+    if (offset == 0)
+        return out + "Z";
+    const int minutes = std::abs(offset) / 60;
+    char zone[16];
+    std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60,
+                  minutes % 60);
+    return out + zone;
+}
+
+Status restartRollout(client::Client &client, const std::string &ns, const std::string &deployment,
+                      std::chrono::system_clock::time_point now)
+{
+    Result<std::shared_ptr<const apps::Deployment>> dep =
+        client::getAs<apps::Deployment>(client, ns, deployment);
+    if (!dep)
+        return dep.status();
+    if ((*dep)->spec().paused())
+        return Status::invalid("can't restart paused deployment (run rollout resume first)");
+    const std::string patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{"
+                              "\"kubectl.kubernetes.io/restartedAt\":" +
+                              quoted(rfc3339Local(now)) + "}}}}}";
+    return client
+        .patch(kindOf(apps::Deployment::descriptor()), ns, deployment,
+               client::PatchType::StrategicMerge, patch)
+        .status();
+}
+
+namespace {
+
+// Waits until the pod `name` with `uid` is gone (deleted, or replaced by
+// another uid): true when it is, false after `timeout` or a cancel.
+Result<bool> waitUntilGone(client::Client &client, const std::string &ns, const std::string &name,
+                           const std::string &uid, const RemoteMoveOptions &options)
+{
+    const api::KindInfo &podKind = kindOf(core::Pod::descriptor());
+    Result<client::ObjectPtr> now = client.get(podKind, ns, name);
+    if (!now)
+        return now.status().code() == Status::Code::NotFound ? Result<bool>(true)
+                                                             : Result<bool>(now.status());
+    const auto &pod = static_cast<const core::Pod &>(**now);
+    if (pod.metadata().uid() != uid)
+        return true;
+    if (options.goneTimeout <= std::chrono::milliseconds::zero())
+        return false;
+
+    // A watch from the revision just read: no deletion can slip between.
+    struct Shared
+    {
+        std::mutex mutex;
+        std::condition_variable changed;
+        bool gone = false;
+        bool ended = false;
+    };
+    auto shared = std::make_shared<Shared>();
+    client::WatchOptions wo;
+    wo.fieldSelector = "metadata.name=" + name;
+    wo.resourceVersion = pod.metadata().resource_version();
+    client::WatchCallbacks callbacks;
+    callbacks.onEvent = [shared, uid](client::WatchEvent e) {
+        std::lock_guard lock(shared->mutex);
+        if (e.type == client::WatchEvent::Type::Deleted)
+            shared->gone = true;
+        else if (e.type == client::WatchEvent::Type::Error)
+            shared->ended = true;
+        else if (e.object && client::objectMeta(*e.object).uid() != uid)
+            shared->gone = true;
+        shared->changed.notify_all();
+    };
+    callbacks.onClosed = [shared] {
+        std::lock_guard lock(shared->mutex);
+        shared->ended = true;
+        shared->changed.notify_all();
+    };
+    Result<std::unique_ptr<client::WatchHandle>> watch =
+        client.watch(podKind, ns, wo, std::move(callbacks));
+    if (!watch)
+        return watch.status();
+    // Real time on purpose: this waits on a remote cluster's kubelet, like a
+    // network timeout (the cluster's clock is not ours to read there).
+    const auto deadline = std::chrono::steady_clock::now() + options.goneTimeout;
+    bool gone = false;
+    bool ended = false;
+    {
+        std::unique_lock lock(shared->mutex);
+        while (!shared->gone && !shared->ended) {
+            if (options.cancelled && options.cancelled->load())
+                break;
+            const auto slice = std::min(deadline, std::chrono::steady_clock::now() +
+                                                      std::chrono::milliseconds(200));
+            if (shared->changed.wait_until(lock, slice) == std::cv_status::timeout &&
+                std::chrono::steady_clock::now() >= deadline)
+                break;
+        }
+        gone = shared->gone;
+        ended = shared->ended;
+    }
+    (*watch)->stop();
+    if (gone)
+        return true;
+    if (ended) {
+        // The watch ended early (a dropped connection): look once more.
+        Result<client::ObjectPtr> again = client.get(podKind, ns, name);
+        if (!again)
+            return again.status().code() == Status::Code::NotFound ? Result<bool>(true)
+                                                                   : Result<bool>(again.status());
+        return client::objectMeta(**again).uid() != uid;
+    }
+    return false;
+}
+
+} // namespace
+
+Result<std::string> movePodRemote(client::Client &client, const std::string &ns,
+                                  const std::string &name, const std::string &node,
+                                  const RemoteMoveOptions &options)
+{
+    Result<std::shared_ptr<const core::Pod>> current = client::getAs<core::Pod>(client, ns, name);
+    if (!current)
+        return current.status();
+    const Status evicted = evictPod(client, ns, name);
+    if (!evicted.isOk()) {
+        if (evicted.code() == Status::Code::ResourceExhausted) {
+            // The budget's own words (what it needs, what it has) when given.
+            std::string why = evicted.message();
+            if (const StatusDetails *d = evicted.details())
+                for (const StatusDetails::Cause &c : d->causes)
+                    if (!c.message.empty())
+                        why += " " + c.message;
+            return Status(evicted.code(), "cannot evict " + name + ": " + why);
+        }
+        return evicted;
+    }
+    if (controllerRef((*current)->metadata()))
+        return "Evicted " + name + "; on a real cluster the scheduler picks the new node";
+
+    const std::string uid = (*current)->metadata().uid();
+    Result<bool> gone = waitUntilGone(client, ns, name, uid, options);
+    if (!gone)
+        return gone.status();
+    if (!*gone)
+        return Status::timeout("evicted " + name + ", but it is still terminating; not recreated");
+
+    core::Pod copy = recreatable(**current);
+    meta::ObjectMeta *m = copy.mutable_metadata();
+    m->mutable_annotations()->erase(api::kPlacementIntent);
+    copy.clear_status();
+    copy.mutable_spec()->set_node_name(node);
+    const Status created = client.create(kindOf(core::Pod::descriptor()), ns, copy).status();
+    if (!created.isOk())
+        return created;
+    return "Evicted " + name + "; recreated it on " + node;
 }
 
 } // namespace kubist::model::workloadops

@@ -3,6 +3,8 @@
 #include "backend/client/client.h"
 #include "backend/util/status.h"
 
+#include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,7 @@ struct DrainReport
     std::vector<std::string> evicted; // pod keys evicted
     std::vector<std::string> refused; // pod keys the API refused with 429 (disruption budget)
     std::vector<std::string> skipped; // mirror and DaemonSet pods, left alone
-    std::vector<std::string> failed;  // other errors, "key: message"
+    std::vector<std::string> failed;  // other errors, "key: message" ("key: Forbidden: ..." on 403)
 };
 
 // Sets spec.replicas of a Deployment or ReplicaSet (`kind` "Deployment" or
@@ -69,5 +71,42 @@ Result<std::string> movePod(client::Client &client, const std::string &ns, const
 
 // "Evicted web-xyz; the scheduler chooses where its replacement goes"
 std::string evictedMessage(const std::string &podName);
+
+// kubectl rollout restart deployment/<name>: a strategic merge patch setting
+// spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]
+// to `now` in RFC 3339 (local time with its offset, "Z" for UTC, as Go's
+// time.RFC3339 writes it), so the Deployment rolls every pod. A paused
+// Deployment is refused (Invalid), as kubectl refuses it.
+Status restartRollout(client::Client &client, const std::string &ns, const std::string &deployment,
+                      std::chrono::system_clock::time_point now);
+
+// `t` as Go's time.RFC3339 writes it in the local time zone:
+// "2026-11-28T10:32:05+01:00", or "...Z" where the offset is zero.
+std::string rfc3339Local(std::chrono::system_clock::time_point t);
+
+// How movePodRemote waits for a bare pod to be gone before recreating it.
+struct RemoteMoveOptions
+{
+    // The bound (real time: the remote cluster's kubelet takes the pod's
+    // grace period, 30 s by default); 0 checks once.
+    std::chrono::milliseconds goneTimeout{90000};
+    // When set and turned true (the GUI closing), the wait ends early.
+    const std::atomic<bool> *cancelled = nullptr;
+};
+
+// A pod dropped on `node` of a real cluster, whose kube-scheduler knows
+// nothing of Kubist's placement intents: the pod is evicted (POST
+// pods/<name>/eviction, so disruption budgets are honoured; a refusal is
+// ResourceExhausted with the server's reason, "cannot evict web-1: ...").
+// A pod with a controller is then left to it and its scheduler: "Evicted
+// web-1; on a real cluster the scheduler picks the new node". A bare pod (no
+// controller) is recreated bound to `node` (spec.nodeName) once the old one
+// is gone — after its graceful deletion, watched for at most
+// options.goneTimeout (Timeout when it is still there: "not recreated") —
+// with uid, resourceVersion, timestamps, status and Kubist's scheduling
+// annotations stripped: "Evicted solo; recreated it on worker-3".
+Result<std::string> movePodRemote(client::Client &client, const std::string &ns,
+                                  const std::string &name, const std::string &node,
+                                  const RemoteMoveOptions &options = {});
 
 } // namespace kubist::model::workloadops

@@ -13,6 +13,7 @@
 #include "model/ownercolors.h"
 #include "model/placementverdicts.h"
 #include "model/podstatus.h"
+#include "model/watchactivity.h"
 
 #include "backend/api/quantity.h"
 #include "backend/client/objectkey.h"
@@ -174,6 +175,15 @@ void ClusterScene::setActivityTracker(model::ActivityTracker *tracker)
     m_tracker = tracker;
     if (m_tracker)
         connect(m_tracker, &model::ActivityTracker::pulses, this, &ClusterScene::onPulses);
+}
+
+void ClusterScene::setWatchActivity(model::WatchActivity *activity)
+{
+    if (m_watchActivity)
+        disconnect(m_watchActivity, nullptr, this, nullptr);
+    m_watchActivity = activity;
+    if (m_watchActivity)
+        connect(m_watchActivity, &model::WatchActivity::pulses, this, &ClusterScene::onPulses);
 }
 
 void ClusterScene::setDarkTheme(bool dark)

@@ -20,6 +20,7 @@ class QTimer;
 
 namespace kubist::model {
 class ActivityTracker;
+class WatchActivity;
 struct PlacementVerdicts;
 struct Pulse;
 } // namespace kubist::model
@@ -65,6 +66,8 @@ public:
     // Draws the tracker's pulses (nullptr: none). The tracker must outlive
     // the scene or be unset first.
     void setActivityTracker(model::ActivityTracker *tracker);
+    // The same pulses inferred from watches (a remote cluster); nullptr: none.
+    void setWatchActivity(model::WatchActivity *activity);
     void setDarkTheme(bool dark);
     // Any theme (SceneTheme::highContrast() for presentations).
     void setTheme(const SceneTheme &theme);
@@ -201,6 +204,7 @@ private:
     std::map<std::string, NodeFaults> m_nodeFaults;
     model::PodFilter m_filter;
     model::ActivityTracker *m_tracker = nullptr;
+    model::WatchActivity *m_watchActivity = nullptr;
     QTimer *m_frame = nullptr;
     QRectF m_lastExtent;
     Detail m_detail = Detail::Near;

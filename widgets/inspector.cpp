@@ -1,6 +1,8 @@
 #include "widgets/inspector.h"
 
+#include "model/apihealth.h"
 #include "model/clustermodel.h"
+#include "model/mastervisibility.h"
 #include "model/placementverdicts.h"
 #include "model/podstatus.h"
 
@@ -19,6 +21,8 @@
 #include <QScrollBar>
 #include <QVBoxLayout>
 
+#include <optional>
+
 namespace kubist::widgets {
 
 namespace core = k8s::io::api::core::v1;
@@ -28,6 +32,22 @@ namespace meta = k8s::io::apimachinery::pkg::apis::meta::v1;
 using model::Subject;
 
 namespace {
+
+std::optional<model::MasterComponent::Part> masterPartOfSubject(model::Subject s)
+{
+    switch (s) {
+    case model::Subject::Etcd:
+        return model::MasterComponent::Part::Etcd;
+    case model::Subject::ApiServer:
+        return model::MasterComponent::Part::ApiServer;
+    case model::Subject::ControllerManager:
+        return model::MasterComponent::Part::ControllerManager;
+    case model::Subject::Scheduler:
+        return model::MasterComponent::Part::Scheduler;
+    default:
+        return std::nullopt;
+    }
+}
 
 QString q(const std::string &s)
 {
@@ -196,6 +216,56 @@ void Inspector::onChanged(const model::ClusterDelta &delta)
         refreshVerdicts();
 }
 
+void Inspector::setApiHealth(model::ApiHealth *health)
+{
+    if (m_health)
+        disconnect(m_health, nullptr, this, nullptr);
+    m_health = health;
+    if (m_health)
+        connect(m_health, &model::ApiHealth::changed, this, [this] {
+            if (m_ref.valid && masterPartOfSubject(m_ref.subject))
+                refresh();
+        });
+    refresh();
+}
+
+QString Inspector::masterVisibilityText() const
+{
+    const std::optional<model::MasterComponent::Part> part = masterPartOfSubject(m_ref.subject);
+    if (!part || !m_health)
+        return {};
+    const model::ApiHealthState &h = m_health->state();
+    const std::vector<model::MasterComponent> parts = m_model.masterComponents();
+    const std::vector<std::string> notes =
+        model::describeMasterVisibility(parts, !m_model.controlPlaneNode().empty(), h.checks);
+    QString text;
+    if (*part == model::MasterComponent::Part::ApiServer) {
+        auto answer = [this](model::ApiHealthState::Answer a) {
+            switch (a) {
+            case model::ApiHealthState::Answer::Yes:
+                return tr("ok");
+            case model::ApiHealthState::Answer::No:
+                return tr("failing");
+            default:
+                return tr("unknown");
+            }
+        };
+        text = tr("/livez: <b>%1</b> · /readyz: <b>%2</b>").arg(answer(h.live), answer(h.ready));
+        if (!h.failing.empty()) {
+            QStringList failing;
+            for (const std::string &f : h.failing)
+                failing << q(f);
+            text += tr(" (failing: %1)").arg(failing.join(QStringLiteral(", ")));
+        }
+        if (!h.error.empty())
+            text += QStringLiteral("<br>") + q(h.error);
+    }
+    for (size_t i = 0; i < parts.size() && i < notes.size(); ++i)
+        if (parts[i].part == *part && !notes[i].empty())
+            text += (text.isEmpty() ? QString() : QStringLiteral("<br>")) + q(notes[i]);
+    return text;
+}
+
 void Inspector::refresh()
 {
     refreshVerdicts();
@@ -316,6 +386,8 @@ void Inspector::refresh()
                              .arg(QString::fromLatin1(model::masterPartComponentLabel(c.part)),
                                   c.leader.empty() ? tr("nobody") : q(c.leader));
     }
+    if (const QString visibility = masterVisibilityText(); !visibility.isEmpty())
+        state += (state.isEmpty() ? QString() : QStringLiteral("<br>")) + visibility;
     m_state->setText(state);
     QString yaml;
     if (obj) {

@@ -8,6 +8,7 @@ class QLabel;
 class QPlainTextEdit;
 
 namespace kubist::model {
+class ApiHealth;
 class ClusterModel;
 struct ClusterDelta;
 } // namespace kubist::model
@@ -32,6 +33,12 @@ public:
     void setSubject(const ItemRef &ref);
     const ItemRef &subject() const { return m_ref; }
 
+    // Attached to a remote cluster: the API server's /livez and /readyz as
+    // the master parts' state shows them, and for a part that cannot be seen
+    // (no mirror pod) what a client can and cannot know about it
+    // (model::describeMasterVisibility). `health` must outlive the panel.
+    void setApiHealth(model::ApiHealth *health);
+
     // For tests and screenshots.
     QString titleText() const;
     QString stateText() const;
@@ -45,7 +52,10 @@ private:
     void refresh();
     void onChanged(const model::ClusterDelta &delta);
 
+    QString masterVisibilityText() const;
+
     model::ClusterModel &m_model;
+    model::ApiHealth *m_health = nullptr;
     ItemRef m_ref;
     QLabel *m_title = nullptr;
     QLabel *m_explanation = nullptr;

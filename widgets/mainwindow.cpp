@@ -12,6 +12,7 @@
 #include "widgets/workloadpanel.h"
 
 #include "model/activitytracker.h"
+#include "model/apihealth.h"
 #include "model/clusteractions.h"
 #include "model/clustermodel.h"
 #include "model/controlpoller.h"
@@ -21,6 +22,8 @@
 #include "model/placementverdicts.h"
 #include "model/podfilter.h"
 #include "model/podtablemodel.h"
+#include "model/watchactivity.h"
+#include "model/workloadops.h"
 
 #include "backend/client/client.h"
 #include "backend/client/objectkey.h"
@@ -35,6 +38,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDockWidget>
@@ -49,6 +53,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -178,21 +183,34 @@ MainWindow::MainWindow(std::unique_ptr<client::Client> client, Options options, 
     , m_options(std::move(options))
     , m_client(std::move(client))
 {
-    setWindowTitle(tr("Kubist — Kubernetes in pictures"));
+    if (m_options.remote && !m_options.contextName.empty())
+        setWindowTitle(tr("Kubist — %1").arg(QString::fromStdString(m_options.contextName)));
+    else
+        setWindowTitle(tr("Kubist — Kubernetes in pictures"));
     const Clock &clock = m_options.clock ? *m_options.clock : SystemClock::instance();
     m_model = std::make_unique<model::ClusterModel>(*m_client, clock);
     m_actions = std::make_unique<model::ClusterActions>(*m_client, m_options.control);
+    m_actions->setClock(&clusterClock());
     m_scene = std::make_unique<ClusterScene>(*m_model);
     if (m_options.control) {
         m_tracker =
             std::make_unique<model::ActivityTracker>(*m_options.control, m_options.identity);
         m_scene->setActivityTracker(m_tracker.get());
+    } else {
+        // No request log to read: the pulses are inferred from the watches.
+        m_watchActivity = std::make_unique<model::WatchActivity>(*m_model, clock);
+        m_scene->setWatchActivity(m_watchActivity.get());
+        if (m_options.fetchPath)
+            m_health =
+                std::make_unique<model::ApiHealth>(m_options.fetchPath, SystemClock::instance());
     }
 
     m_view = new ClusterView(m_scene.get(), this);
     setCentralWidget(m_view);
 
     m_inspector = new Inspector(*m_model, this);
+    if (m_health)
+        m_inspector->setApiHealth(m_health.get());
     auto *inspectorDock = new QDockWidget(tr("Inspector"), this);
     inspectorDock->setObjectName(QStringLiteral("inspector"));
     inspectorDock->setWidget(m_inspector);
@@ -282,8 +300,17 @@ MainWindow::MainWindow(std::unique_ptr<client::Client> client, Options options, 
     if (!m_options.kubeconfigPath.empty())
         endpoint += QStringLiteral("     export KUBECONFIG=%1")
                         .arg(QString::fromStdString(m_options.kubeconfigPath));
+    if (m_options.remote && m_options.connectionState) {
+        // The indicator names the server: here only what kubectl needs.
+        endpoint = QStringLiteral("KUBECONFIG=%1 kubectl --context %2")
+                       .arg(QString::fromStdString(m_options.kubeconfigPath),
+                            QString::fromStdString(m_options.contextName));
+    }
     m_endpointLabel->setText(endpoint);
+    m_endpointLabel->setToolTip(endpoint);
+    m_endpointLabel->setMinimumWidth(40); // the first to give way on a narrow window
     statusBar()->addPermanentWidget(m_endpointLabel);
+    buildConnectionIndicator();
 
     connect(m_view, &ClusterView::picked, this, &MainWindow::inspect);
     connect(m_view, &ClusterView::contextMenuRequested, this, &MainWindow::showContextMenu);
@@ -330,12 +357,16 @@ MainWindow::MainWindow(std::unique_ptr<client::Client> client, Options options, 
     m_model->start();
     if (m_tracker)
         m_tracker->start();
+    if (m_health)
+        m_health->start();
     if (m_poller)
         m_poller->start(500);
 }
 
 MainWindow::~MainWindow()
 {
+    if (m_connectionTimer)
+        m_connectionTimer->stop();
     // Stop the flow of deltas and pulses before the panels go; wait for
     // actions that still use the client.
     if (m_poller) {
@@ -344,6 +375,8 @@ MainWindow::~MainWindow()
     }
     if (m_tracker)
         m_tracker->stop();
+    if (m_health)
+        m_health->stop();
     m_model->stop();
     m_actions.reset();
     m_view->setScene(nullptr);
@@ -443,6 +476,11 @@ void MainWindow::buildActions()
     });
     file->addAction(tr("&Apply YAML…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this,
                     [this] { showApplyYaml(); });
+    if (m_options.listContexts) {
+        file->addSeparator();
+        file->addAction(tr("&Connect to cluster…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                        this, [this] { showConnectDialog(); });
+    }
     if (m_options.canReset) {
         file->addSeparator();
         file->addAction(tr("&Reset demo cluster…"), this, &MainWindow::confirmReset);
@@ -541,7 +579,23 @@ bool MainWindow::dropPod(const std::string &podKey, const std::string &node)
             tr("The scheduler would not put %1 on %2 — %3").arg(qname, qnode, why), 15000);
         return false;
     }
-    m_actions->movePod(ns, name, node);
+    if (!m_options.remote) {
+        m_actions->movePod(ns, name, node);
+        return true;
+    }
+    // A real kube-scheduler ignores Kubist's placement intents: evict (and
+    // recreate a bare pod bound to the node).
+    const auto pod = m_model->get<k8s::io::api::core::v1::Pod>(model::ObjectKind::Pod, podKey);
+    const bool bare = pod && !model::workloadops::hasController(*pod);
+    const QString question =
+        bare ? tr("Move %1 to %2? It is evicted (deleted gracefully) and recreated on %2.")
+                   .arg(qname, qnode)
+             : tr("Evict %1? On a real cluster the scheduler, not Kubist, picks the node its "
+                  "replacement runs on.")
+                   .arg(qname);
+    if (!confirmDestructive(question))
+        return false;
+    m_actions->movePodRemote(ns, name, node);
     return true;
 }
 
@@ -574,8 +628,7 @@ bool MainWindow::scaleSelected(int delta)
         return false;
     }
     const auto [ns, name] = client::splitObjectKey(target->second);
-    m_actions->scale(target->first, ns, name, delta);
-    return true;
+    return scale(target->first, ns, name, delta);
 }
 
 bool MainWindow::deleteSelected()
@@ -584,8 +637,7 @@ bool MainWindow::deleteSelected()
     if (!ref.valid || ref.subject != Subject::Pod)
         return false;
     const auto [ns, name] = client::splitObjectKey(ref.key);
-    m_actions->deletePod(ns, name);
-    return true;
+    return deletePod(ns, name);
 }
 
 namespace {
@@ -612,8 +664,7 @@ bool MainWindow::drainSelected()
     const ItemRef &ref = m_inspector->subject();
     if (!isNodeSubject(ref))
         return false;
-    m_actions->drain(ref.key);
-    return true;
+    return drainNode(ref.key);
 }
 
 void MainWindow::changeImage(const std::string &ns, const std::string &deployment)
@@ -666,20 +717,18 @@ std::unique_ptr<QMenu> MainWindow::contextMenu(const ItemRef &ref)
     const auto [ns, name] = client::splitObjectKey(ref.key);
     if (ref.subject == Subject::Pod) {
         menu->addAction(tr("Delete pod %1").arg(QString::fromStdString(name)), this,
-                        [this, ns, name] { m_actions->deletePod(ns, name); });
+                        [this, ns, name] { deletePod(ns, name); });
         menu->addAction(tr("Evict pod %1").arg(QString::fromStdString(name)), this,
-                        [this, ns, name] { m_actions->evictPod(ns, name); });
+                        [this, ns, name] { evictPod(ns, name); });
         if (auto target = scaleTarget(ref)) {
             menu->addSeparator();
             const auto [ons, oname] = client::splitObjectKey(target->second);
             const QString label = QStringLiteral("%1 %2").arg(QString::fromStdString(target->first),
                                                               QString::fromStdString(oname));
-            menu->addAction(tr("Scale %1 up").arg(label), this, [this, t = *target, ons, oname] {
-                m_actions->scale(t.first, ons, oname, 1);
-            });
-            menu->addAction(tr("Scale %1 down").arg(label), this, [this, t = *target, ons, oname] {
-                m_actions->scale(t.first, ons, oname, -1);
-            });
+            menu->addAction(tr("Scale %1 up").arg(label), this,
+                            [this, t = *target, ons, oname] { scale(t.first, ons, oname, 1); });
+            menu->addAction(tr("Scale %1 down").arg(label), this,
+                            [this, t = *target, ons, oname] { scale(t.first, ons, oname, -1); });
         }
         if (m_options.control) {
             menu->addSeparator();
@@ -695,14 +744,15 @@ std::unique_ptr<QMenu> MainWindow::contextMenu(const ItemRef &ref)
     } else if (ref.subject == Subject::Deployment || ref.subject == Subject::ReplicaSet) {
         const std::string kind = ref.subject == Subject::Deployment ? "Deployment" : "ReplicaSet";
         menu->addAction(tr("Scale up (+)"), this,
-                        [this, kind, ns, name] { m_actions->scale(kind, ns, name, 1); });
+                        [this, kind, ns, name] { scale(kind, ns, name, 1); });
         menu->addAction(tr("Scale down (−)"), this,
-                        [this, kind, ns, name] { m_actions->scale(kind, ns, name, -1); });
+                        [this, kind, ns, name] { scale(kind, ns, name, -1); });
         if (ref.subject == Subject::Deployment) {
             menu->addSeparator();
             menu->addAction(tr("Change image…"), this, [this, ns, name] { changeImage(ns, name); });
-            menu->addAction(tr("Undo rollout"), this,
-                            [this, ns, name] { m_actions->undoRollout(ns, name); });
+            menu->addAction(tr("Restart rollout"), this,
+                            [this, ns, name] { restartRollout(ns, name); });
+            menu->addAction(tr("Undo rollout"), this, [this, ns, name] { undoRollout(ns, name); });
         }
     } else if ((ref.subject == Subject::Node || ref.subject == Subject::ControlPlaneNode ||
                 ref.subject == Subject::Kubelet) &&
@@ -713,7 +763,7 @@ std::unique_ptr<QMenu> MainWindow::contextMenu(const ItemRef &ref)
         menu->addAction(cordoned ? tr("Uncordon") : tr("Cordon"), this,
                         [this, node, cordoned] { m_actions->setCordoned(node, !cordoned); });
         menu->addAction(tr("Drain (cordon, evict its pods)"), this,
-                        [this, node] { m_actions->drain(node); });
+                        [this, node] { drainNode(node); });
         if (m_options.control) {
             // Labels follow what ClusterControl last said about the node.
             cluster::ClusterControl::NodeHealth health;
@@ -927,8 +977,11 @@ void MainWindow::refreshBanner()
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_view && event->type() == QEvent::Resize && m_banner)
-        m_banner->place();
+    if (watched == m_view && event->type() == QEvent::Resize) {
+        if (m_banner)
+            m_banner->place();
+        placeOverlay();
+    }
     return QMainWindow::eventFilter(watched, event);
 }
 
@@ -1054,6 +1107,258 @@ void MainWindow::requestReset(const QString &profile)
 {
     statusBar()->showMessage(tr("Resetting the demo cluster (%1)…").arg(profile));
     emit resetRequested(profile);
+}
+
+} // namespace kubist::widgets
+
+namespace kubist::widgets {
+
+bool MainWindow::confirmDestructive(const QString &question)
+{
+    if (!m_options.remote)
+        return true;
+    if (m_options.confirm)
+        return m_options.confirm(question);
+    const QString context = QString::fromStdString(m_options.contextName);
+    return QMessageBox::question(
+               this, context.isEmpty() ? tr("Remote cluster") : tr("Cluster %1").arg(context),
+               question) == QMessageBox::Yes;
+}
+
+bool MainWindow::deletePod(const std::string &ns, const std::string &name)
+{
+    if (!confirmDestructive(tr("Delete pod %1 (namespace %2)?")
+                                .arg(QString::fromStdString(name), QString::fromStdString(ns))))
+        return false;
+    m_actions->deletePod(ns, name);
+    return true;
+}
+
+bool MainWindow::evictPod(const std::string &ns, const std::string &name)
+{
+    if (!confirmDestructive(tr("Evict pod %1 (namespace %2)?")
+                                .arg(QString::fromStdString(name), QString::fromStdString(ns))))
+        return false;
+    m_actions->evictPod(ns, name);
+    return true;
+}
+
+bool MainWindow::drainNode(const std::string &node)
+{
+    if (!confirmDestructive(tr("Drain node %1? It is cordoned and its pods are evicted.")
+                                .arg(QString::fromStdString(node))))
+        return false;
+    m_actions->drain(node);
+    return true;
+}
+
+bool MainWindow::scale(const std::string &kind, const std::string &ns, const std::string &name,
+                       int delta)
+{
+    int replicas = -1; // unknown to the model: the action finds out
+    const std::string key = client::objectKey(ns, name);
+    if (kind == "Deployment") {
+        if (const auto d = m_model->get<k8s::io::api::apps::v1::Deployment>(
+                model::ObjectKind::Deployment, key))
+            replicas = d->spec().has_replicas() ? d->spec().replicas() : 1;
+    } else if (kind == "ReplicaSet") {
+        if (const auto rs = m_model->get<k8s::io::api::apps::v1::ReplicaSet>(
+                model::ObjectKind::ReplicaSet, key))
+            replicas = rs->spec().has_replicas() ? rs->spec().replicas() : 1;
+    }
+    if (delta < 0 && replicas > 0 && replicas + delta <= 0 &&
+        !confirmDestructive(tr("Scale %1 %2 to zero? Every one of its pods is deleted.")
+                                .arg(QString::fromStdString(kind), QString::fromStdString(name))))
+        return false;
+    m_actions->scale(kind, ns, name, delta);
+    return true;
+}
+
+bool MainWindow::undoRollout(const std::string &ns, const std::string &deployment)
+{
+    if (!confirmDestructive(tr("Undo the last rollout of Deployment %1? Its pods are replaced "
+                               "by the previous revision's.")
+                                .arg(QString::fromStdString(deployment))))
+        return false;
+    m_actions->undoRollout(ns, deployment);
+    return true;
+}
+
+bool MainWindow::restartRollout(const std::string &ns, const std::string &deployment)
+{
+    if (!confirmDestructive(tr("Restart Deployment %1? Every pod is replaced, one batch at a "
+                               "time.")
+                                .arg(QString::fromStdString(deployment))))
+        return false;
+    m_actions->restartRollout(ns, deployment);
+    return true;
+}
+
+namespace {
+
+QString wallTime(std::chrono::system_clock::time_point t)
+{
+    const qint64 ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"));
+}
+
+} // namespace
+
+void MainWindow::buildConnectionIndicator()
+{
+    if (m_options.insecureTls) {
+        m_tlsWarning = new QLabel(tr("⚠ TLS verification is off"), this);
+        m_tlsWarning->setObjectName(QStringLiteral("tlsWarning"));
+        m_tlsWarning->setToolTip(
+            tr("The kubeconfig sets insecure-skip-tls-verify: Kubist does not check that it talks "
+               "to the real API server."));
+        m_tlsWarning->setStyleSheet(
+            QStringLiteral("QLabel { color: white; background: #d9730d; font-weight: bold; "
+                           "padding: 1px 6px; border-radius: 3px; }"));
+        statusBar()->addPermanentWidget(m_tlsWarning);
+    }
+    if (!m_options.connectionState)
+        return;
+    m_connectionLabel = new QLabel(this);
+    m_connectionLabel->setObjectName(QStringLiteral("connectionIndicator"));
+    statusBar()->insertPermanentWidget(0, m_connectionLabel);
+
+    m_overlay = new QWidget(m_view);
+    m_overlay->setObjectName(QStringLiteral("disconnectedOverlay"));
+    m_overlay->setAttribute(Qt::WA_StyledBackground);
+    m_overlay->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_overlay->setStyleSheet(
+        QStringLiteral("QWidget#disconnectedOverlay { background: rgba(110, 110, 110, 150); }"));
+    auto *layout = new QVBoxLayout(m_overlay);
+    m_overlayLabel = new QLabel(m_overlay);
+    m_overlayLabel->setAlignment(Qt::AlignCenter);
+    QFont f = m_overlayLabel->font();
+    f.setPointSizeF(f.pointSizeF() * 1.6);
+    f.setBold(true);
+    m_overlayLabel->setFont(f);
+    m_overlayLabel->setStyleSheet(
+        QStringLiteral("QLabel { color: white; background: rgba(150, 30, 30, 200); "
+                       "padding: 12px 20px; border-radius: 8px; }"));
+    layout->addStretch(1);
+    layout->addWidget(m_overlayLabel, 0, Qt::AlignCenter);
+    layout->addStretch(1);
+    m_overlay->hide();
+
+    m_connectionTimer = new QTimer(this);
+    connect(m_connectionTimer, &QTimer::timeout, this, &MainWindow::pollConnection);
+    m_connectionTimer->start(500);
+    pollConnection();
+}
+
+void MainWindow::pollConnection()
+{
+    if (!m_options.connectionState || !m_connectionLabel)
+        return;
+    const client::ConnectionState state = m_options.connectionState();
+    const QString server = QString::fromStdString(m_options.apiServerUrl);
+    const QString context = QString::fromStdString(m_options.contextName);
+    QString text;
+    QString colour;
+    bool veil = false;
+    switch (state.phase) {
+    case client::ConnectionState::Phase::Connected:
+        text = context.isEmpty() ? tr("● Connected (%1)").arg(server)
+                                 : tr("● Connected — %1 (%2)").arg(context, server);
+        colour = QStringLiteral("#1e8c3a");
+        break;
+    case client::ConnectionState::Phase::Connecting:
+        text = tr("● Connecting to %1…").arg(server);
+        colour = QStringLiteral("#c27c00");
+        break;
+    case client::ConnectionState::Phase::Disconnected: {
+        const QString since = wallTime(state.since);
+        const QString reason = QString::fromStdString(state.reason);
+        text = reason.isEmpty()
+                   ? tr("● Disconnected since %1; reconnecting").arg(since)
+                   : tr("● Disconnected since %1 — %2; reconnecting").arg(since, reason);
+        colour = QStringLiteral("#c0392b");
+        veil = true;
+        m_overlayLabel->setText(tr("Disconnected since %1 — reconnecting…").arg(since));
+        break;
+    }
+    }
+    if (m_connectionLabel->text() != text) {
+        m_connectionLabel->setText(text);
+        m_connectionLabel->setToolTip(text);
+    }
+    // A style sheet, not a palette: theme and presentation switches reset palettes.
+    const QString style = QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(colour);
+    if (m_connectionLabel->styleSheet() != style)
+        m_connectionLabel->setStyleSheet(style);
+    // Never squeezed: the endpoint line gives way first.
+    m_connectionLabel->setMinimumWidth(m_connectionLabel->sizeHint().width());
+    if (veil != !m_overlay->isHidden()) {
+        m_overlay->setVisible(veil);
+        if (veil) {
+            placeOverlay();
+            m_overlay->raise();
+            if (m_banner && m_banner->isVisible())
+                m_banner->raise();
+        }
+    }
+}
+
+void MainWindow::placeOverlay()
+{
+    if (m_overlay)
+        m_overlay->setGeometry(m_view->rect());
+}
+
+QString MainWindow::connectionText() const
+{
+    return m_connectionLabel ? m_connectionLabel->text() : QString();
+}
+
+bool MainWindow::disconnectedOverlayVisible() const
+{
+    return m_overlay && !m_overlay->isHidden();
+}
+
+QString MainWindow::disconnectedOverlayText() const
+{
+    return disconnectedOverlayVisible() ? m_overlayLabel->text() : QString();
+}
+
+QString MainWindow::tlsWarningText() const
+{
+    return m_tlsWarning ? m_tlsWarning->text() : QString();
+}
+
+ConnectDialog *MainWindow::showConnectDialog()
+{
+    if (!m_options.listContexts)
+        return nullptr;
+    if (!m_connectDialog) {
+        m_connectDialog = new ConnectDialog(
+            m_options.listContexts, m_options.remote ? m_options.contextName : std::string(), this);
+        connect(m_connectDialog, &ConnectDialog::embeddedChosen, this,
+                &MainWindow::requestEmbedded);
+        connect(m_connectDialog, &ConnectDialog::contextChosen, this, &MainWindow::requestConnect);
+    } else {
+        m_connectDialog->loadFiles({});
+    }
+    m_connectDialog->show();
+    m_connectDialog->raise();
+    m_connectDialog->activateWindow();
+    return m_connectDialog;
+}
+
+void MainWindow::requestConnect(const QString &context, const QStringList &kubeconfigFiles)
+{
+    statusBar()->showMessage(tr("Connecting to %1…").arg(context));
+    emit connectRequested(context, kubeconfigFiles);
+}
+
+void MainWindow::requestEmbedded()
+{
+    statusBar()->showMessage(tr("Starting the embedded demo cluster…"));
+    emit embeddedRequested();
 }
 
 } // namespace kubist::widgets

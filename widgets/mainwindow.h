@@ -1,12 +1,17 @@
 #pragma once
 
+#include "widgets/connectdialog.h"
 #include "widgets/sceneitem.h"
 
 #include "model/recoverytimer.h"
 
+#include "backend/client/connectionstate.h"
+#include "backend/util/status.h"
+
 #include <QFont>
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +22,7 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
+class QTimer;
 class QToolButton;
 
 namespace kubist {
@@ -30,6 +36,8 @@ class ClusterControl;
 }
 namespace model {
 class ActivityTracker;
+class ApiHealth;
+class WatchActivity;
 class ClusterActions;
 class ClusterModel;
 class ControlPoller;
@@ -63,7 +71,8 @@ class WorkloadPanel;
 // and keys acting on what the inspector shows): Del delete pod, + / -
 // scale the Deployment / ReplicaSet (a pod's owner for a pod), C cordon /
 // uncordon, D drain, F fit, Ctrl+F search; Deployments also offer "Change
-// image…" (a rolling update) and "Undo rollout". Dragging a pod chip shows
+// image…" (a rolling update), "Restart rollout" (kubectl rollout restart)
+// and "Undo rollout". Dragging a pod chip shows
 // on every node whether the scheduler would accept it there; a drop on an
 // accepting node moves it (dropPod). File → Export writes the picture as
 // PNG or SVG.
@@ -84,10 +93,29 @@ class WorkloadPanel;
 // the Events tab filters by type and text; File → Reset demo cluster…
 // (Options::canReset) asks the app to start over (resetRequested).
 //
+// Attached to a real cluster (Options::remote): no presenter's tools; a
+// connection indicator in the status bar (Options::connectionState, polled
+// every 500 ms on the GUI thread: "● Connected — <context> (<server>)",
+// "● Connecting to <server>…", "● Disconnected since 10:32:05 — <reason>;
+// reconnecting", green / amber / red) and, while disconnected, a grey veil
+// over the picture saying since when (the informers reconnect by
+// themselves; the veil lifts when the indicator says Connected); a
+// permanent orange "TLS verification is off" with Options::insecureTls.
+// Destructive actions (delete, evict, drain, scale to zero, rollout undo /
+// restart, a pod drop) ask first (Options::confirm); a dropped pod is
+// evicted (ClusterActions::movePodRemote: a real scheduler ignores Kubist's
+// placement intents). A refused action's status line says "Forbidden:"
+// with the verb and resource RBAC refused.
+//
+// File → Connect to cluster… (with Options::listContexts) opens the
+// ConnectDialog; a choice emits connectRequested() or embeddedRequested(),
+// and the app rebuilds the window on the chosen cluster.
+//
 // The window owns the client and everything it builds on it (model,
 // actions, activity tracker); it starts reading the cluster at once.
 // Options::control, Options::clock and Options::pace must outlive the
-// window.
+// window; Options::connectionState is called on the GUI thread until the
+// window's destructor starts.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -109,6 +137,27 @@ public:
         // can wipe and recreate); `profile` is the current timing profile.
         bool canReset = false;
         std::string profile = "demo";
+
+        // Attached to a real cluster (RemoteClient): confirmations, evicting
+        // drops, the connection indicator.
+        bool remote = false;
+        // The kubeconfig context attached to ("" on the embedded cluster).
+        std::string contextName;
+        // How the client's link stands (cheap, non-blocking); null: no
+        // indicator (the embedded cluster).
+        std::function<client::ConnectionState()> connectionState;
+        // insecure-skip-tls-verify: a permanent warning in the status bar.
+        bool insecureTls = false;
+        // Asks the user a yes / no question before a destructive action on
+        // a remote cluster; null: a QMessageBox::question. Tests answer here.
+        std::function<bool(const QString &question)> confirm;
+        // Lists kubeconfig contexts for File → Connect to cluster…; null:
+        // no such menu entry.
+        ContextLister listContexts;
+        // GET of a path on the API server (RemoteClient::getPath): with it
+        // (and no control) the master box's inspector shows /livez and
+        // /readyz, polled every 5 s off the GUI thread (model::ApiHealth).
+        std::function<Result<std::string>(const std::string &path)> fetchPath;
     };
 
     MainWindow(std::unique_ptr<client::Client> client, Options options, QWidget *parent = nullptr);
@@ -135,7 +184,8 @@ public:
     void beginPodDrag(const std::string &podKey);
     // Pod drop on `node`: when the scheduler refuses the pod there, nothing
     // happens and the status bar says why (false); else the pod is moved
-    // (ClusterActions::movePod) and true is returned. Clears the outlines.
+    // (ClusterActions::movePod; on a remote cluster, once confirmed,
+    // ClusterActions::movePodRemote) and true is returned. Clears the outlines.
     bool dropPod(const std::string &podKey, const std::string &node);
 
     // The keyboard's operator actions on the inspector's subject (what the
@@ -144,6 +194,35 @@ public:
     bool deleteSelected();
     bool cordonSelected();
     bool drainSelected();
+
+    // The operator's actions with the window's checks: on a remote cluster,
+    // destructive ones ask first (Options::confirm) and do nothing on "no";
+    // false when not confirmed. These are what the menus and keys call.
+    bool deletePod(const std::string &ns, const std::string &name);
+    bool evictPod(const std::string &ns, const std::string &name);
+    bool drainNode(const std::string &node);
+    // Scaling to zero asks; other steps do not.
+    bool scale(const std::string &kind, const std::string &ns, const std::string &name, int delta);
+    bool undoRollout(const std::string &ns, const std::string &deployment);
+    bool restartRollout(const std::string &ns, const std::string &deployment);
+
+    // The connection indicator (Options::connectionState): polls it now
+    // (the 500 ms timer calls this too).
+    void pollConnection();
+    // The indicator's text ("" without Options::connectionState).
+    QString connectionText() const;
+    // Whether the grey "Disconnected" veil is over the picture.
+    bool disconnectedOverlayVisible() const;
+    QString disconnectedOverlayText() const;
+    // The permanent "TLS verification is off" warning ("" when verifying).
+    QString tlsWarningText() const;
+    // File → Connect to cluster…: the dialog (modeless here; shown, not
+    // exec'd), or nullptr without Options::listContexts.
+    ConnectDialog *showConnectDialog();
+    // Ask the app to attach to `context` of `kubeconfigFiles` / to the
+    // embedded cluster (what the dialog's choice does).
+    void requestConnect(const QString &context, const QStringList &kubeconfigFiles);
+    void requestEmbedded();
     // Shows `ref` in the inspector (what a click does).
     void inspect(const ItemRef &ref);
 
@@ -185,6 +264,11 @@ signals:
     // File → Reset demo cluster… confirmed: the app should close this
     // window, wipe the embedded cluster and start one with `profile`.
     void resetRequested(const QString &profile);
+    // File → Connect to cluster…: attach to `context` of the merged
+    // `kubeconfigFiles` instead (the app builds a new window and client).
+    void connectRequested(const QString &context, const QStringList &kubeconfigFiles);
+    // File → Connect to cluster… → Embedded demo cluster.
+    void embeddedRequested();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -198,6 +282,11 @@ private:
     void changeImage(const std::string &ns, const std::string &deployment);
     void askTrafficRate(const std::string &ns, const std::string &service);
     void confirmReset();
+    // Remote clusters: asks `question` (Options::confirm or a message box);
+    // true at once on the embedded cluster.
+    bool confirmDestructive(const QString &question);
+    void buildConnectionIndicator();
+    void placeOverlay();
     void showKubectl();
     void buildControlTools();
     void observeRecovery();
@@ -214,6 +303,10 @@ private:
     std::unique_ptr<model::ClusterModel> m_model;
     std::unique_ptr<model::ClusterActions> m_actions;
     std::unique_ptr<model::ActivityTracker> m_tracker;
+    // Without ClusterControl (a remote cluster): pulses inferred from what
+    // the watches show, and the API server's health.
+    std::unique_ptr<model::WatchActivity> m_watchActivity;
+    std::unique_ptr<model::ApiHealth> m_health;
     std::unique_ptr<ClusterScene> m_scene;
     ClusterView *m_view = nullptr;             // child widget
     Inspector *m_inspector = nullptr;          // child widget
@@ -242,6 +335,13 @@ private:
     QToolButton *m_kubectlButton = nullptr;
     QString m_lastKubectl;
     QAction *m_presentAction = nullptr;
+    // Remote clusters' connection indicator (with Options::connectionState).
+    QLabel *m_connectionLabel = nullptr;
+    QLabel *m_tlsWarning = nullptr;
+    QWidget *m_overlay = nullptr; // child of the view: the "Disconnected" veil
+    QLabel *m_overlayLabel = nullptr;
+    QTimer *m_connectionTimer = nullptr;
+    ConnectDialog *m_connectDialog = nullptr; // child widget, made on use
     bool m_presenting = false;
     bool m_wasDark = false;
     QFont m_normalFont;

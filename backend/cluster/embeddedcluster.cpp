@@ -149,6 +149,7 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::open(const Options &op
 
     store::StoreOptions storeOptions;
     storeOptions.powerSafe = o.powerSafe;
+    storeOptions.compactionIntervalMs = o.compactionInterval.count();
     if (IdleTracker *tracker = c->m_clock->idleTracker()) {
         // On a FakeClock (tests): watch deliveries in flight count as work.
         c->m_storeIdle = tracker->registerPart("store/deliveries");

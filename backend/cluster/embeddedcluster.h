@@ -8,6 +8,7 @@
 #include "backend/util/idletracker.h"
 #include "backend/util/status.h"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -109,6 +110,10 @@ public:
         bool powerSafe = true;
         // Requests per second to default/web (0: none).
         double demoTrafficRate = 10;
+        // StoreOptions::compactionIntervalMs: how often etcd's history is
+        // compacted (kube-apiserver's --etcd-compaction-interval, 5 min);
+        // 0 disables.
+        std::chrono::milliseconds compactionInterval = std::chrono::minutes(5);
     };
 
     enum class Part { Etcd, ApiServer, Scheduler, ControllerManager, Nodes };

@@ -7,9 +7,14 @@
 
 #include "backend/api/annotations.h"
 
+#include "policy_v1.pb.h"
+
+#include <QDateTime>
 #include <QTest>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 using namespace kubist;
 using namespace kubist::testing;
@@ -46,6 +51,33 @@ apps::ReplicaSet revisionSet(const std::string &name, const std::string &revisio
     ct->set_name("main");
     ct->set_image(image);
     return rs;
+}
+
+// The kubelet's part of a graceful deletion: the final DELETE.
+Status finishDeletion(TestCluster &c, const std::string &ns, const std::string &name)
+{
+    client::DeleteOptions d;
+    d.gracePeriodSeconds = 0;
+    return c.admin().remove(kindOf(core::Pod::descriptor()), ns, name, d).status();
+}
+
+// A merge patch pausing the Deployment and / or giving its template an annotation.
+std::string deploymentPatch(bool paused, bool annotated)
+{
+    std::string spec;
+    if (paused)
+        spec += "\"paused\":true";
+    if (annotated)
+        spec += std::string(paused ? "," : "") +
+                "\"template\":{\"metadata\":{\"annotations\":{\"team\":\"blue\"}}}";
+    return "{\"spec\":{" + spec + "}}";
+}
+
+constexpr char kCannotPatchNodes[] = "cannot patch resource \"nodes\"";
+
+std::chrono::system_clock::time_point at(qint64 secsSinceEpoch)
+{
+    return std::chrono::system_clock::time_point(std::chrono::seconds(secsSinceEpoch));
 }
 
 } // namespace
@@ -221,6 +253,157 @@ private slots:
         // Not recreated by us: still the same (terminating) pod on worker-1.
         QCOMPARE(c.get<core::Pod>("default", "web-5d4f8-a")->spec().node_name(),
                  std::string("worker-1"));
+    }
+
+    void restartRolloutStampsTheTemplate_data()
+    {
+        QTest::addColumn<bool>("paused");
+        QTest::addColumn<bool>("hadAnnotations");
+        QTest::newRow("running deployment gets restartedAt") << false << false;
+        QTest::newRow("other template annotations are kept") << false << true;
+        QTest::newRow("paused deployment is refused as kubectl refuses it") << true << false;
+    }
+    void restartRolloutStampsTheTemplate()
+    {
+        QFETCH(bool, paused);
+        QFETCH(bool, hadAnnotations);
+        TestCluster c;
+        createDemoTopology(c);
+        if (paused || hadAnnotations)
+            QVERIFY(c.admin()
+                        .patch(kindOf(apps::Deployment::descriptor()), "default", "web",
+                               client::PatchType::Merge, deploymentPatch(paused, hadAnnotations))
+                        .status()
+                        .isOk());
+        const auto now = at(1795861925); // 2026-11-28T08:32:05Z
+        const Status s = ops::restartRollout(c.admin(), "default", "web", now);
+        const auto d = c.get<apps::Deployment>("default", "web");
+        const auto &annotations = d->spec().template_().metadata().annotations();
+        if (paused) {
+            QCOMPARE(s.code(), Status::Code::Invalid);
+            QVERIFY2(s.message() == "can't restart paused deployment (run rollout resume first)",
+                     s.message().c_str());
+            QCOMPARE(annotations.count("kubectl.kubernetes.io/restartedAt"), 0u);
+            return;
+        }
+        QVERIFY2(s.isOk(), s.message().c_str());
+        QCOMPARE(annotations.at("kubectl.kubernetes.io/restartedAt"), ops::rfc3339Local(now));
+        if (hadAnnotations)
+            QCOMPARE(annotations.at("team"), std::string("blue"));
+        // The template changed, so the Deployment controller rolls a new ReplicaSet.
+        QCOMPARE(d->spec().template_().spec().containers(0).image(), std::string("nginx"));
+    }
+
+    void rfc3339LocalIsGoFormat_data()
+    {
+        QTest::addColumn<qint64>("secs");
+        QTest::newRow("epoch") << qint64(0);
+        QTest::newRow("a November morning") << qint64(1795861925);
+        QTest::newRow("a summer afternoon") << qint64(1783000000);
+    }
+    void rfc3339LocalIsGoFormat()
+    {
+        QFETCH(qint64, secs);
+        const QString text = QString::fromStdString(ops::rfc3339Local(at(secs)));
+        // "2006-01-02T15:04:05Z" or "2006-01-02T15:04:05+07:00": seconds, no fraction.
+        QVERIFY2(text.size() == 20 || text.size() == 25, qPrintable(text));
+        QCOMPARE(text.at(10), QChar('T'));
+        QVERIFY2(text.endsWith('Z') || text.at(19) == '+' || text.at(19) == '-', qPrintable(text));
+        const QDateTime parsed = QDateTime::fromString(text, Qt::ISODate);
+        QVERIFY2(parsed.isValid(), qPrintable(text));
+        QCOMPARE(parsed.toSecsSinceEpoch(), secs);
+    }
+
+    void moveRemoteOwnedPodIsOnlyEvicted()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        Result<std::string> r = ops::movePodRemote(c.admin(), "default", "web-5d4f8-a", "worker-3");
+        QVERIFY2(r, r.status().message().c_str());
+        QCOMPARE(*r, std::string("Evicted web-5d4f8-a; on a real cluster the scheduler picks the "
+                                 "new node"));
+        QVERIFY(terminating(c, "default", "web-5d4f8-a"));
+        // No Kubist placement intent: a real kube-scheduler would ignore it.
+        const auto rs = c.get<apps::ReplicaSet>("default", "web-5d4f8");
+        QCOMPARE(rs->metadata().annotations().count(kubist::api::kPlaceNextPodOn), 0u);
+    }
+
+    void moveRemoteBarePodIsRecreatedOnTheNodeOnceGone()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        core::Pod solo = pod("default", "solo", "worker-1", {{"x", "y"}});
+        (*solo.mutable_metadata()->mutable_annotations())[kubist::api::kPlacementIntent] = "w";
+        const auto before = create(c.admin(), solo);
+        Result<std::string> r = Status::internal("not run");
+        std::thread mover([&] {
+            ops::RemoteMoveOptions o;
+            o.goneTimeout = std::chrono::seconds(60); // bounded; the test ends it sooner
+            r = ops::movePodRemote(c.admin(), "default", "solo", "worker-3", o);
+        });
+        // The eviction started a graceful deletion; the kubelet finishes it.
+        QVERIFY(QTest::qWaitFor([&] { return terminating(c, "default", "solo"); }, 10000));
+        QVERIFY(finishDeletion(c, "default", "solo").isOk());
+        mover.join();
+        QVERIFY2(r, r.status().message().c_str());
+        QCOMPARE(*r, std::string("Evicted solo; recreated it on worker-3"));
+        const auto after = c.get<core::Pod>("default", "solo");
+        QVERIFY(after);
+        QCOMPARE(after->spec().node_name(), std::string("worker-3"));
+        QVERIFY(after->metadata().uid() != before->metadata().uid());
+        QVERIFY(!after->metadata().has_deletion_timestamp());
+        QCOMPARE(after->metadata().labels().at("x"), std::string("y"));
+        QCOMPARE(after->metadata().annotations().count(kubist::api::kPlacementIntent), 0u);
+    }
+
+    void moveRemoteBarePodStillTerminatingIsNotRecreated()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        const auto before = create(c.admin(), pod("default", "solo", "worker-1"));
+        ops::RemoteMoveOptions o;
+        o.goneTimeout = std::chrono::milliseconds(0); // look once
+        Result<std::string> r = ops::movePodRemote(c.admin(), "default", "solo", "worker-3", o);
+        QVERIFY(!r);
+        QCOMPARE(r.status().code(), Status::Code::Timeout);
+        QVERIFY2(r.status().message().find("not recreated") != std::string::npos,
+                 r.status().message().c_str());
+        const auto now = c.get<core::Pod>("default", "solo");
+        QCOMPARE(now->metadata().uid(), before->metadata().uid());
+        QCOMPARE(now->spec().node_name(), std::string("worker-1"));
+    }
+
+    void moveRemoteRefusedEvictionSaysWhy()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        k8s::io::api::policy::v1::PodDisruptionBudget pdb;
+        pdb.mutable_metadata()->set_namespace_("default");
+        pdb.mutable_metadata()->set_name("web-pdb");
+        pdb.mutable_spec()->mutable_min_available()->set_type(1);
+        pdb.mutable_spec()->mutable_min_available()->set_str_val("100%");
+        (*pdb.mutable_spec()->mutable_selector()->mutable_match_labels())["app"] = "web";
+        create(c.admin(), pdb);
+        Result<std::string> r = ops::movePodRemote(c.admin(), "default", "web-5d4f8-a", "worker-3");
+        QVERIFY(!r);
+        QCOMPARE(r.status().code(), Status::Code::ResourceExhausted);
+        const std::string &m = r.status().message();
+        QVERIFY2(m.find("cannot evict web-5d4f8-a") != std::string::npos, m.c_str());
+        QVERIFY2(m.find("disruption budget") != std::string::npos, m.c_str());
+        QVERIFY(!terminating(c, "default", "web-5d4f8-a"));
+    }
+
+    void forbiddenEvictionInDrainIsMarked()
+    {
+        TestCluster c;
+        createDemoTopology(c);
+        // A viewer may not even cordon: drain fails with the RBAC message.
+        auto viewer = c.server->localClient("viewer", apiserver::Role::Viewer);
+        Result<ops::DrainReport> r = ops::drain(*viewer, "worker-1");
+        QVERIFY(!r);
+        QCOMPARE(r.status().code(), Status::Code::PermissionDenied);
+        QVERIFY2(r.status().message().find(kCannotPatchNodes) != std::string::npos,
+                 r.status().message().c_str());
     }
 };
 

@@ -186,7 +186,8 @@ private slots:
             << QStringList{"Cordon", "Drain (cordon, evict its pods)"};
         QTest::newRow("deployment: scale, image, undo")
             << int(model::Subject::Deployment) << "default/web"
-            << QStringList{"Scale up (+)", "Scale down (−)", "Change image…", "Undo rollout"};
+            << QStringList{"Scale up (+)", "Scale down (−)", "Change image…", "Restart rollout",
+                           "Undo rollout"};
         QTest::newRow("replicaset: scale") << int(model::Subject::ReplicaSet) << "default/web-5d4f8"
                                            << QStringList{"Scale up (+)", "Scale down (−)"};
         QTest::newRow("master part without control: nothing")
