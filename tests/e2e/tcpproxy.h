@@ -3,7 +3,9 @@
 // TcpProxy: a loopback TCP relay for tests that need a connection to fail on
 // cue — to drop every connection, to refuse new ones for a while, to go
 // silent without closing, or to follow a server that restarted on another
-// port. Bytes pass through untouched (TLS included). It runs on a thread of
+// port. Bytes pass through untouched (TLS included). With setHttpConnect it
+// is an HTTP proxy instead: each connection starts with "CONNECT host:port"
+// (127.0.0.1 only) and is then relayed to that port. It runs on a thread of
 // its own; every function is thread-safe and returns once done.
 
 #include <QHostAddress>
@@ -62,7 +64,15 @@ public:
         if (!stalled)
             run([this] { pumpAll(); });
     }
+    void setHttpConnect(bool on) { m_httpConnect = on; }
     int accepted() const { return m_accepted.load(); }
+    int tunnels() const { return m_tunnels.load(); }
+    QString lastConnectTarget()
+    {
+        QString t;
+        run([&] { t = m_lastConnect; });
+        return t;
+    }
     int open() const
     {
         int n = 0;
@@ -75,6 +85,8 @@ private:
     {
         QPointer<QTcpSocket> downstream;
         QPointer<QTcpSocket> upstream;
+        QByteArray request; // CONNECT mode: the request head read so far
+        bool tunnelled = false;
     };
 
     template<class F> void run(F f)
@@ -96,22 +108,53 @@ private:
                 continue;
             }
             auto *up = new QTcpSocket(m_worker);
-            auto pair = std::make_shared<Pair>(Pair{down, up});
+            auto pair = std::make_shared<Pair>(Pair{down, up, {}, false});
             m_pairs.push_back(pair);
             auto pump = [this, pair] { pumpPair(*pair); };
             QObject::connect(down, &QTcpSocket::readyRead, m_worker, pump);
             QObject::connect(up, &QTcpSocket::readyRead, m_worker, pump);
-            QObject::connect(up, &QTcpSocket::connected, m_worker, pump);
+            QObject::connect(up, &QTcpSocket::connected, m_worker, [this, pair] {
+                if (m_httpConnect && pair->downstream)
+                    pair->downstream->write("HTTP/1.1 200 Connection established\r\n\r\n");
+                pumpPair(*pair);
+            });
             auto close = [this, pair] { closePair(pair); };
             QObject::connect(down, &QTcpSocket::disconnected, m_worker, close);
             QObject::connect(up, &QTcpSocket::disconnected, m_worker, close);
             QObject::connect(up, &QTcpSocket::errorOccurred, m_worker, close);
-            up->connectToHost(QHostAddress::LocalHost, m_target.load());
+            if (!m_httpConnect)
+                up->connectToHost(QHostAddress::LocalHost, m_target.load());
         }
+    }
+
+    // CONNECT mode: reads the request head; once whole, connects upstream.
+    bool readConnect(Pair &p)
+    {
+        if (p.tunnelled)
+            return true;
+        p.request += p.downstream->readAll();
+        const qsizetype end = p.request.indexOf("\r\n\r\n");
+        if (end < 0)
+            return false;
+        const QList<QByteArray> words = p.request.left(p.request.indexOf("\r\n")).split(' ');
+        p.tunnelled = true;
+        const QByteArray target = words.size() >= 2 ? words[1] : QByteArray();
+        m_lastConnect = QString::fromLatin1(target);
+        const qsizetype colon = target.lastIndexOf(':');
+        if (words.value(0) != "CONNECT" || !target.startsWith("127.0.0.1:") || colon < 0) {
+            p.downstream->write("HTTP/1.1 403 Forbidden\r\n\r\n");
+            p.downstream->disconnectFromHost();
+            return false;
+        }
+        ++m_tunnels;
+        p.upstream->connectToHost(QHostAddress::LocalHost, target.mid(colon + 1).toUShort());
+        return false; // relaying starts once connected
     }
 
     void pumpPair(Pair &p)
     {
+        if (m_httpConnect && p.downstream && !p.tunnelled && !readConnect(p))
+            return;
         if (m_stalled || !p.downstream || !p.upstream ||
             p.upstream->state() != QAbstractSocket::ConnectedState)
             return;
@@ -163,5 +206,8 @@ private:
     std::atomic<bool> m_refusing{false};
     std::atomic<bool> m_stalled{false};
     std::atomic<int> m_accepted{0};
+    std::atomic<bool> m_httpConnect{false};
+    std::atomic<int> m_tunnels{0};
+    QString m_lastConnect;                      // proxy thread
     std::vector<std::shared_ptr<Pair>> m_pairs; // proxy thread
 };

@@ -12,6 +12,7 @@
 #include "backend/client/objectkey.h"
 #include "backend/client/remoteclient.h"
 #include "backend/util/clock.h"
+#include "model/workloadops.h"
 
 #include "apps_v1.pb.h"
 #include "core_v1.pb.h"
@@ -208,6 +209,8 @@ private slots:
     void compactionRelistsOnce();
     void droppedConnectionsConverge();
     void silentWatchIsReconnected();
+    void throughHttpProxy();
+    void operatorActionsOverHttp();
 
 private:
     ResolvedContext adminContext() const;
@@ -699,6 +702,95 @@ void TestRemoteClient::silentWatchIsReconnected()
     inf->stop();
     QVERIFY(direct->remove(configMaps(), "default", "silent"));
     QVERIFY(direct->remove(configMaps(), "default", "silent-probe"));
+}
+
+void TestRemoteClient::throughHttpProxy()
+{
+    // proxy-url: the client asks an HTTP proxy to CONNECT to the server and
+    // speaks TLS to the server through it.
+    TcpProxy proxy;
+    proxy.setHttpConnect(true);
+    ResolvedContext c = adminContext();
+    c.cluster.proxyUrl = "http://127.0.0.1:" + std::to_string(proxy.port());
+    auto client = connect(c);
+    Result<ListResult> r = client->list(configMaps(), "default");
+    QVERIFY2(r, r.status().message().c_str());
+    QVERIFY(proxy.tunnels() >= 1);
+    QCOMPARE(proxy.lastConnectTarget(), QUrl(QString::fromStdString(c.cluster.server)).authority());
+
+    c.cluster.proxyUrl = "ftp://127.0.0.1:1";
+    QVERIFY(!RemoteClient::create(c));
+}
+
+void TestRemoteClient::operatorActionsOverHttp()
+{
+    namespace ops = kubist::model::workloadops;
+    namespace apps = k8s::io::api::apps::v1;
+    auto client = connect(adminContext());
+    const QByteArray deployment = "apiVersion: apps/v1\n"
+                                  "kind: Deployment\n"
+                                  "metadata: {name: ops, namespace: default}\n"
+                                  "spec:\n"
+                                  "  replicas: 2\n"
+                                  "  selector: {matchLabels: {app: ops}}\n"
+                                  "  template:\n"
+                                  "    metadata: {labels: {app: ops}}\n"
+                                  "    spec:\n"
+                                  "      terminationGracePeriodSeconds: 1\n"
+                                  "      containers: [{name: c, image: nginx}]\n"
+                                  "---\n"
+                                  "apiVersion: v1\n"
+                                  "kind: Pod\n"
+                                  "metadata: {name: solo, namespace: default}\n"
+                                  "spec:\n"
+                                  "  terminationGracePeriodSeconds: 1\n"
+                                  "  containers: [{name: c, image: nginx}]\n";
+    KUBECTL_OK(m_server.kubectl(
+        {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, deployment));
+    const auto &deployments = kindOf(apps::Deployment::descriptor());
+    const auto &pods = kindOf(core::Pod::descriptor());
+
+    // Scale (merge patch) and rollout restart (strategic merge patch).
+    Result<int> scaled = ops::scale(*client, "Deployment", "default", "ops", 1);
+    QVERIFY2(scaled, scaled.status().message().c_str());
+    QCOMPARE(*scaled, 3);
+    QVERIFY(ops::restartRollout(*client, "default", "ops", std::chrono::system_clock::now()));
+    Result<ObjectPtr> d = client->get(deployments, "default", "ops");
+    QVERIFY(d);
+    const auto &dep = static_cast<const apps::Deployment &>(**d);
+    QCOMPARE(dep.spec().replicas(), 3);
+    QVERIFY(dep.spec().template_().metadata().annotations().contains(
+        "kubectl.kubernetes.io/restartedAt"));
+
+    // A bare pod dropped on another node: evicted, then recreated there.
+    auto nodeOf = [&](const std::string &name) {
+        Result<ObjectPtr> p = client->get(pods, "default", name);
+        return p ? static_cast<const core::Pod &>(**p).spec().node_name() : std::string();
+    };
+    QVERIFY(eventually([&] { return !nodeOf("solo").empty(); }, 30000));
+    const std::string target = nodeOf("solo") == "worker-2" ? "worker-3" : "worker-2";
+    Result<std::string> moved = ops::movePodRemote(*client, "default", "solo", target);
+    QVERIFY2(moved, moved.status().message().c_str());
+    QCOMPARE(nodeOf("solo"), target);
+
+    // Drain (cordon, evictions) and uncordon.
+    Result<ops::DrainReport> drained = ops::drain(*client, "worker-1");
+    QVERIFY2(drained, drained.status().message().c_str());
+    QVERIFY(drained->failed.empty());
+    Result<ObjectPtr> node = client->get(kindOf(core::Node::descriptor()), "", "worker-1");
+    QVERIFY(node);
+    QVERIFY(static_cast<const core::Node &>(**node).spec().unschedulable());
+    QVERIFY(client->patch(kindOf(core::Node::descriptor()), "", "worker-1", PatchType::Merge,
+                          R"({"spec":{"unschedulable":null}})"));
+
+    // Evict one of the Deployment's pods; delete the rest.
+    ListOptions mine;
+    mine.labelSelector = "app=ops";
+    Result<ListResult> listed = client->list(pods, "default", mine);
+    QVERIFY(listed && !listed->items.empty());
+    QVERIFY(ops::evictPod(*client, "default", objectMeta(*listed->items.front()).name()));
+    QVERIFY(client->remove(deployments, "default", "ops"));
+    QVERIFY(client->remove(pods, "default", "solo"));
 }
 
 QTEST_GUILESS_MAIN(TestRemoteClient)
