@@ -5,7 +5,9 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/wire_format_lite.h>
 
+#include <limits>
 #include <vector>
 
 namespace kubist::api {
@@ -142,30 +144,101 @@ std::string ProtobufCodec::encodeList(const TypeMeta &typeMeta,
     return out;
 }
 
-Result<ProtobufCodec::Envelope> ProtobufCodec::unwrap(std::string_view bytes)
+namespace {
+
+// The envelope's parts, the raw object a view into the input (no copy: a
+// list page is megabytes).
+struct EnvelopeView
 {
-    if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
+    TypeMeta typeMeta;
+    std::string_view raw;
+    std::string contentEncoding;
+    std::string contentType;
+};
+
+// Walks runtime.Unknown's wire format: typeMeta (1), raw (2),
+// contentEncoding (3), contentType (4); other fields are skipped.
+Result<EnvelopeView> unwrapView(std::string_view bytes)
+{
+    if (bytes.size() < ProtobufCodec::kMagic.size() ||
+        bytes.substr(0, ProtobufCodec::kMagic.size()) != ProtobufCodec::kMagic)
         return Status::invalidArgument(
             "not Kubernetes protobuf: the data does not start with the \"k8s\\0\" prefix");
-    runtime::Unknown unknown;
-    if (Status s = parse(bytes.substr(kMagic.size()), &unknown); !s)
-        return Status::invalidArgument("malformed protobuf envelope (runtime.Unknown)");
-    Envelope e;
-    e.typeMeta.apiVersion = unknown.type_meta().api_version();
-    e.typeMeta.kind = unknown.type_meta().kind();
-    e.raw = std::move(*unknown.mutable_raw());
-    e.contentEncoding = unknown.content_encoding();
-    e.contentType = unknown.content_type();
+    const std::string_view body = bytes.substr(ProtobufCodec::kMagic.size());
+    if (body.size() > size_t(std::numeric_limits<int>::max()))
+        return Status::resourceExhausted("protobuf message too large");
+    const Status malformed =
+        Status::invalidArgument("malformed protobuf envelope (runtime.Unknown)");
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t *>(body.data()),
+                                              int(body.size()));
+    EnvelopeView e;
+    while (size_t(in.CurrentPosition()) < body.size()) {
+        const uint32_t tag = in.ReadTag();
+        if (tag == 0)
+            return malformed; // a bad varint, or field number 0
+        using google::protobuf::internal::WireFormatLite;
+        const int field = int(WireFormatLite::GetTagFieldNumber(tag));
+        if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
+            field < 1 || field > 4) {
+            if (!WireFormatLite::SkipField(&in, tag))
+                return malformed;
+            continue;
+        }
+        uint32_t length = 0;
+        if (!in.ReadVarint32(&length))
+            return malformed;
+        const size_t at = size_t(in.CurrentPosition());
+        if (length > body.size() - at || !in.Skip(int(length)))
+            return malformed;
+        const std::string_view value = body.substr(at, length);
+        switch (field) {
+        case 1: {
+            runtime::TypeMeta tm;
+            if (!tm.ParsePartialFromArray(value.data(), int(value.size())))
+                return malformed;
+            // A repeated message field merges, as the parser would.
+            if (tm.has_api_version())
+                e.typeMeta.apiVersion = tm.api_version();
+            if (tm.has_kind())
+                e.typeMeta.kind = tm.kind();
+            break;
+        }
+        case 2:
+            e.raw = value;
+            break;
+        case 3:
+            e.contentEncoding = value;
+            break;
+        default:
+            e.contentType = value;
+            break;
+        }
+    }
     if (!e.contentEncoding.empty())
         return Status::unsupported("unsupported protobuf content encoding \"" + e.contentEncoding +
                                    "\"");
     return e;
 }
 
+} // namespace
+
+Result<ProtobufCodec::Envelope> ProtobufCodec::unwrap(std::string_view bytes)
+{
+    Result<EnvelopeView> v = unwrapView(bytes);
+    if (!v)
+        return v.status();
+    Envelope e;
+    e.typeMeta = std::move(v->typeMeta);
+    e.raw = std::string(v->raw);
+    e.contentEncoding = std::move(v->contentEncoding);
+    e.contentType = std::move(v->contentType);
+    return e;
+}
+
 Status ProtobufCodec::decode(std::string_view bytes, google::protobuf::Message *out,
                              TypeMeta *typeMeta)
 {
-    Result<Envelope> e = unwrap(bytes);
+    Result<EnvelopeView> e = unwrapView(bytes);
     if (!e)
         return e.status();
     if (typeMeta)
