@@ -108,6 +108,15 @@ struct Attached
     std::vector<std::string> files;
 };
 
+// The window never shows managedFields (nor does kubectl get by default):
+// its informers keep objects without them.
+kubist::client::RemoteClient::Options guiClientOptions()
+{
+    kubist::client::RemoteClient::Options o;
+    o.stripManagedFields = true;
+    return o;
+}
+
 std::vector<std::string> defaultKubeconfigFiles()
 {
     return kubist::client::Kubeconfig::defaultFiles(
@@ -144,7 +153,7 @@ Result<Attached> attach(const Target &target)
         return Status(context.status().code(), "kubeconfig " + joined(target.files) + ": " + why);
     }
     Result<std::unique_ptr<kubist::client::RemoteClient>> client =
-        kubist::client::RemoteClient::create(*context);
+        kubist::client::RemoteClient::create(*context, guiClientOptions());
     if (!client)
         return Status(client.status().code(),
                       "context " + context->name + ": " + client.status().message());

@@ -199,19 +199,34 @@ Result<ObjectPtr> decodeObject(const QByteArray &body, const QByteArray &content
     return ObjectPtr(std::move(out));
 }
 
+// Options::stripManagedFields: clears metadata.managedFields in place,
+// before the object is shared.
+void stripManagedFields(Message &object)
+{
+    const google::protobuf::FieldDescriptor *f =
+        object.GetDescriptor()->FindFieldByName("metadata");
+    if (f && f->message_type() == meta::ObjectMeta::descriptor() &&
+        object.GetReflection()->HasField(object, f))
+        static_cast<meta::ObjectMeta *>(object.GetReflection()->MutableMessage(&object, f))
+            ->clear_managed_fields();
+}
+
 // Decodes `bytes` as an object of `kind`, in the stream's encoding.
-Result<ObjectPtr> decodeAs(const api::KindInfo &kind, std::string_view bytes, bool protobuf)
+Result<ObjectPtr> decodeAs(const api::KindInfo &kind, std::string_view bytes, bool protobuf,
+                           bool strip)
 {
     std::unique_ptr<Message> out = api::Scheme::newMessage(kind.descriptor);
     const Status s = protobuf ? api::ProtobufCodec::decode(bytes, out.get())
                               : api::JsonCodec::decode(bytes, out.get());
     if (!s)
         return s;
+    if (strip)
+        stripManagedFields(*out);
     return ObjectPtr(std::move(out));
 }
 
 // Splits a list message into its items (moved out, no copies) and ListMeta.
-Result<ListResult> splitList(std::unique_ptr<Message> list)
+Result<ListResult> splitList(std::unique_ptr<Message> list, bool strip)
 {
     const google::protobuf::Descriptor *d = list->GetDescriptor();
     const google::protobuf::FieldDescriptor *metaField = d->FindFieldByNumber(1);
@@ -228,8 +243,12 @@ Result<ListResult> splitList(std::unique_ptr<Message> list)
         out.remainingItemCount = lm.remaining_item_count();
     const int n = r->FieldSize(*list, items);
     out.items.resize(size_t(n));
-    for (int i = n - 1; i >= 0; --i)
-        out.items[size_t(i)] = ObjectPtr(r->ReleaseLast(list.get(), items));
+    for (int i = n - 1; i >= 0; --i) {
+        Message *item = r->ReleaseLast(list.get(), items);
+        if (strip)
+            stripManagedFields(*item);
+        out.items[size_t(i)] = ObjectPtr(item);
+    }
     return out;
 }
 
@@ -669,7 +688,7 @@ bool RemoteWatch::State::handleEvent(std::string_view type, std::string_view obj
                               std::string(type.substr(0, 32)) + "\""));
         return false;
     }
-    Result<ObjectPtr> obj = decodeAs(*kind, object, protobuf);
+    Result<ObjectPtr> obj = decodeAs(*kind, object, protobuf, impl->options.stripManagedFields);
     if (!obj) {
         fail(Status::internal("the watch stream sent an object that cannot be decoded: " +
                               obj.status().message()));
@@ -1014,7 +1033,7 @@ Result<ListResult> RemoteClient::list(const api::KindInfo &kind, const std::stri
         return Status::internal("the server's " + kind.kind +
                                 "List cannot be decoded: " + s.message());
     res->body.clear();
-    return splitList(std::move(list));
+    return splitList(std::move(list), m_impl->options.stripManagedFields);
 }
 
 Result<std::unique_ptr<WatchHandle>> RemoteClient::watch(const api::KindInfo &kind,

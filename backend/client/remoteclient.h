@@ -53,6 +53,11 @@ public:
         // event (Unavailable) and the caller watches again. Servers bookmark
         // about once a minute.
         std::chrono::milliseconds watchSilence{150000};
+        // Objects from lists and watches come without metadata.managedFields
+        // (as a client-go transform drops them): a reader that never shows
+        // them (the GUI) keeps a fifth less memory. get() and writes return
+        // whole objects, so a read-modify-write keeps them.
+        bool stripManagedFields = false;
     };
 
     // Fails on credentials that cannot be used (a PEM that does not parse,

@@ -570,6 +570,8 @@ void BM_RemoteSync(benchmark::State &state)
 
     client::RemoteClient::Options options;
     options.protobuf = protobuf;
+    // strip:1 is what the GUI does (kubist --kubeconfig): no managedFields kept.
+    options.stripManagedFields = state.range(3) != 0;
     options.userAgent = "bench_remotesync";
 
     double seconds = 0;
@@ -635,10 +637,10 @@ void BM_RemoteSync(benchmark::State &state)
 
 void remoteSyncArgs(benchmark::internal::Benchmark *b)
 {
-    b->ArgNames({"nodes", "pods", "protobuf"});
+    b->ArgNames({"nodes", "pods", "protobuf", "strip"});
     b->UseManualTime()->Unit(benchmark::kSecond);
     for (const int protobuf : {1, 0})
-        b->Args({50, 1500, protobuf});
+        b->Args({50, 1500, protobuf, 1});
 }
 BENCHMARK(BM_RemoteSync)->Apply(remoteSyncArgs);
 
@@ -648,11 +650,13 @@ void registerFullSizes()
 {
     benchmark::internal::Benchmark *b =
         benchmark::RegisterBenchmark("BM_RemoteSync", BM_RemoteSync);
-    b->ArgNames({"nodes", "pods", "protobuf"});
+    b->ArgNames({"nodes", "pods", "protobuf", "strip"});
     b->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);
-    for (const auto &[nodes, pods] : {std::pair{1000, 30000}, std::pair{5000, 150000}})
+    for (const auto &[nodes, pods] : {std::pair{1000, 30000}, std::pair{5000, 150000}}) {
         for (const int protobuf : {1, 0})
-            b->Args({nodes, pods, protobuf});
+            b->Args({nodes, pods, protobuf, 1});
+        b->Args({nodes, pods, 1, 0}); // managedFields kept, for comparison
+    }
 }
 
 } // namespace

@@ -210,6 +210,7 @@ private slots:
     void droppedConnectionsConverge();
     void silentWatchIsReconnected();
     void throughHttpProxy();
+    void stripsManagedFieldsFromListsAndWatches();
     void operatorActionsOverHttp();
 
 private:
@@ -720,6 +721,51 @@ void TestRemoteClient::throughHttpProxy()
 
     c.cluster.proxyUrl = "ftp://127.0.0.1:1";
     QVERIFY(!RemoteClient::create(c));
+}
+
+void TestRemoteClient::stripsManagedFieldsFromListsAndWatches()
+{
+    auto full = connect(adminContext());
+    RemoteClient::Options o;
+    o.stripManagedFields = true;
+    auto lean = connect(adminContext(), o);
+    QVERIFY(full->create(configMaps(), "default", configMap("lean")));
+    auto managed = [](const ObjectPtr &obj) { return objectMeta(*obj).managed_fields_size(); };
+    ListOptions one;
+    one.fieldSelector = "metadata.name=lean";
+    Result<ListResult> withFields = full->list(configMaps(), "default", one);
+    QVERIFY(withFields && withFields->items.size() == 1);
+    QVERIFY(managed(withFields->items[0]) > 0);
+    Result<ListResult> without = lean->list(configMaps(), "default", one);
+    QVERIFY(without && without->items.size() == 1);
+    QCOMPARE(managed(without->items[0]), 0);
+    // get() keeps them: a read-modify-write does not drop them.
+    Result<ObjectPtr> got = lean->get(configMaps(), "default", "lean");
+    QVERIFY(got && managed(*got) > 0);
+
+    std::mutex mutex;
+    int seenManaged = -1;
+    WatchOptions wo;
+    wo.resourceVersion = without->resourceVersion;
+    WatchCallbacks cb;
+    cb.onEvent = [&](WatchEvent e) {
+        if (e.type == WatchEvent::Type::Modified) {
+            std::lock_guard lock(mutex);
+            seenManaged = managed(e.object);
+        }
+    };
+    Result<std::unique_ptr<WatchHandle>> w = lean->watch(configMaps(), "default", wo, cb);
+    QVERIFY(w);
+    QVERIFY(full->patch(configMaps(), "default", "lean", PatchType::Merge, valuePatch("2")));
+    QVERIFY(eventually(
+        [&] {
+            std::lock_guard lock(mutex);
+            return seenManaged >= 0;
+        },
+        20000));
+    (*w)->stop();
+    QCOMPARE(seenManaged, 0);
+    QVERIFY(full->remove(configMaps(), "default", "lean"));
 }
 
 void TestRemoteClient::operatorActionsOverHttp()
