@@ -572,6 +572,12 @@ void ClusterScene::syncMaster()
             detail = QStringLiteral("leader: %1").arg(QString::fromStdString(c.leader));
         else if (!c.node.empty())
             detail = QStringLiteral("on %1").arg(QString::fromStdString(c.node));
+        else if (c.state == MasterComponent::State::Unknown && m_model.hasSynced())
+            // A client cannot see it: say so rather than guess (the
+            // inspector explains, model/mastervisibility.h).
+            detail = m_model.controlPlaneNode().empty()
+                         ? QStringLiteral("not visible: managed control plane")
+                         : QStringLiteral("not visible: no pod in kube-system");
         item->setState(state, detail);
     }
 }
