@@ -367,6 +367,11 @@ bool needsQuotes(std::string_view s)
 {
     if (s.empty())
         return true;
+    // A line break (\n, \r) or another control character is not kept by a
+    // plain scalar (a CR folds like a line break): double quotes escape it.
+    if (std::any_of(s.begin(), s.end(),
+                    [](char c) { return (unsigned char)c < 0x20 || c == 0x7f; }))
+        return true;
     return resolvePlain(s).kind != ScalarKind::String;
 }
 
@@ -417,7 +422,7 @@ void emit(YAML::Emitter &e, dom::element el)
         std::string_view s = el.get_string().value_unsafe();
         if (fitsLiteralBlock(s))
             e << YAML::Literal;
-        else if (needsQuotes(s) || s.find('\n') != s.npos)
+        else if (needsQuotes(s))
             e << YAML::DoubleQuoted;
         e << std::string(s);
         return;
