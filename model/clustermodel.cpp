@@ -105,6 +105,37 @@ const char *masterPartTitle(MasterComponent::Part part)
     return "";
 }
 
+Subject masterPartSubject(MasterComponent::Part part)
+{
+    switch (part) {
+    case MasterComponent::Part::Etcd:
+        return Subject::Etcd;
+    case MasterComponent::Part::ApiServer:
+        return Subject::ApiServer;
+    case MasterComponent::Part::ControllerManager:
+        return Subject::ControllerManager;
+    case MasterComponent::Part::Scheduler:
+        return Subject::Scheduler;
+    }
+    return Subject::ApiServer;
+}
+
+std::optional<MasterComponent::Part> masterPartOf(Subject subject)
+{
+    switch (subject) {
+    case Subject::Etcd:
+        return MasterComponent::Part::Etcd;
+    case Subject::ApiServer:
+        return MasterComponent::Part::ApiServer;
+    case Subject::ControllerManager:
+        return MasterComponent::Part::ControllerManager;
+    case Subject::Scheduler:
+        return MasterComponent::Part::Scheduler;
+    default:
+        return std::nullopt;
+    }
+}
+
 ClusterModel::ClusterModel(client::Client &client, const Clock &clock, QObject *parent)
     : QObject(parent)
     , m_client(client)

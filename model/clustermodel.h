@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/clusterdelta.h"
+#include "model/explanations.h"
 
 #include "backend/client/client.h"
 
@@ -10,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -61,6 +63,10 @@ struct MasterComponent
 };
 const char *masterPartComponentLabel(MasterComponent::Part part); // "etcd", "kube-apiserver", ...
 const char *masterPartTitle(MasterComponent::Part part);          // "etcd", "API server", ...
+// The picture's subject for a master part, and back (nullopt for a subject
+// that is not a master part).
+Subject masterPartSubject(MasterComponent::Part part);
+std::optional<MasterComponent::Part> masterPartOf(Subject subject);
 
 // ClusterModel: what the pictures show — a GUI-thread copy of the cluster's
 // Nodes, Pods, Services, Endpoints, Deployments, ReplicaSets, Events and the

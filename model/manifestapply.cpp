@@ -3,6 +3,7 @@
 #include "backend/api/jsoncodec.h"
 #include "backend/api/scheme.h"
 #include "backend/api/yamlcodec.h"
+#include "backend/client/objectkey.h"
 
 #include "meta_v1.pb.h"
 
@@ -48,15 +49,6 @@ bool hasContent(std::string_view text)
     return false;
 }
 
-// The ObjectMeta of any object of our schema (its "metadata" field).
-Meta *mutableMetaOf(Message &m)
-{
-    const auto *field = m.GetDescriptor()->FindFieldByName("metadata");
-    if (!field || field->message_type() != Meta::descriptor())
-        return nullptr;
-    return static_cast<Meta *>(m.GetReflection()->MutableMessage(&m, field));
-}
-
 struct Prepared
 {
     const api::KindInfo *kind = nullptr;
@@ -99,11 +91,11 @@ std::optional<Prepared> prepare(client::Client &client, const Document &doc, Doc
         // Name the object in the report when a lenient read can.
         std::unique_ptr<Message> lenient = api::Scheme::newMessage(kind->descriptor);
         if (api::JsonCodec::decode(*json, lenient.get()))
-            if (const Meta *meta = mutableMetaOf(*lenient))
+            if (const Meta *meta = client::mutableObjectMeta(*lenient))
                 result.name = meta->name();
         return std::nullopt;
     }
-    Meta *meta = mutableMetaOf(*p.object);
+    Meta *meta = client::mutableObjectMeta(*p.object);
     if (!meta || meta->name().empty()) {
         result.message = "metadata.name is required";
         return std::nullopt;

@@ -74,21 +74,6 @@ Subject nodePartSubject(int i)
     return i == 0 ? Subject::ContainerRuntime : i == 1 ? Subject::Kubelet : Subject::KubeProxy;
 }
 
-Subject masterPartSubject(MasterComponent::Part p)
-{
-    switch (p) {
-    case MasterComponent::Part::Etcd:
-        return Subject::Etcd;
-    case MasterComponent::Part::ApiServer:
-        return Subject::ApiServer;
-    case MasterComponent::Part::ControllerManager:
-        return Subject::ControllerManager;
-    case MasterComponent::Part::Scheduler:
-        return Subject::Scheduler;
-    }
-    return Subject::ApiServer;
-}
-
 const char *masterPartIcon(MasterComponent::Part p)
 {
     switch (p) {
@@ -121,7 +106,7 @@ ClusterScene::ClusterScene(model::ClusterModel &model, QObject *parent)
     addItem(m_master);
     for (int i = 0; i < 4; ++i) {
         const auto part = static_cast<MasterComponent::Part>(i);
-        auto *item = new PartItem(makeRef(masterPartSubject(part), {}),
+        auto *item = new PartItem(makeRef(model::masterPartSubject(part), {}),
                                   QString::fromLatin1(model::masterPartTitle(part)),
                                   QString::fromLatin1(masterPartIcon(part)),
                                   QSizeF(kMasterPartWidth, kMasterPartHeight), m_theme, m_master);
@@ -562,7 +547,7 @@ void ClusterScene::syncMaster()
 {
     for (const MasterComponent &c : m_model.masterComponents()) {
         PartItem *item = m_masterParts[int(c.part)];
-        item->setRef(makeRef(masterPartSubject(c.part), c.podKey));
+        item->setRef(makeRef(model::masterPartSubject(c.part), c.podKey));
         const PartItem::State state =
             c.state == MasterComponent::State::Running   ? PartItem::State::Running
             : c.state == MasterComponent::State::Stopped ? PartItem::State::Stopped

@@ -33,22 +33,6 @@ using model::Subject;
 
 namespace {
 
-std::optional<model::MasterComponent::Part> masterPartOfSubject(model::Subject s)
-{
-    switch (s) {
-    case model::Subject::Etcd:
-        return model::MasterComponent::Part::Etcd;
-    case model::Subject::ApiServer:
-        return model::MasterComponent::Part::ApiServer;
-    case model::Subject::ControllerManager:
-        return model::MasterComponent::Part::ControllerManager;
-    case model::Subject::Scheduler:
-        return model::MasterComponent::Part::Scheduler;
-    default:
-        return std::nullopt;
-    }
-}
-
 QString q(const std::string &s)
 {
     return QString::fromStdString(s).toHtmlEscaped();
@@ -223,7 +207,7 @@ void Inspector::setApiHealth(model::ApiHealth *health)
     m_health = health;
     if (m_health)
         connect(m_health, &model::ApiHealth::changed, this, [this] {
-            if (m_ref.valid && masterPartOfSubject(m_ref.subject))
+            if (m_ref.valid && model::masterPartOf(m_ref.subject))
                 refresh();
         });
     refresh();
@@ -231,7 +215,7 @@ void Inspector::setApiHealth(model::ApiHealth *health)
 
 QString Inspector::masterVisibilityText() const
 {
-    const std::optional<model::MasterComponent::Part> part = masterPartOfSubject(m_ref.subject);
+    const std::optional<model::MasterComponent::Part> part = model::masterPartOf(m_ref.subject);
     if (!part || !m_health)
         return {};
     const model::ApiHealthState &h = m_health->state();
@@ -398,10 +382,8 @@ void Inspector::refresh()
             o.typeMeta = k->typeMeta();
         std::unique_ptr<google::protobuf::Message> shown(obj->New());
         shown->CopyFrom(*obj);
-        if (const auto *md = shown->GetDescriptor()->FindFieldByName("metadata");
-            md && md->message_type() == meta::ObjectMeta::descriptor())
-            static_cast<meta::ObjectMeta *>(shown->GetReflection()->MutableMessage(shown.get(), md))
-                ->clear_managed_fields();
+        if (meta::ObjectMeta *md = client::mutableObjectMeta(*shown))
+            md->clear_managed_fields();
         yaml = QString::fromStdString(api::YamlCodec::encode(*shown, o));
     }
     if (yaml != m_yaml->toPlainText()) {

@@ -76,22 +76,6 @@ using model::Subject;
 
 namespace {
 
-std::optional<MasterComponent::Part> masterPartOf(Subject s)
-{
-    switch (s) {
-    case Subject::Etcd:
-        return MasterComponent::Part::Etcd;
-    case Subject::ApiServer:
-        return MasterComponent::Part::ApiServer;
-    case Subject::ControllerManager:
-        return MasterComponent::Part::ControllerManager;
-    case Subject::Scheduler:
-        return MasterComponent::Part::Scheduler;
-    default:
-        return std::nullopt;
-    }
-}
-
 QPalette windowPalette(bool dark)
 {
     if (!dark)
@@ -792,7 +776,7 @@ std::unique_ptr<QMenu> MainWindow::contextMenu(const ItemRef &ref)
             menu->addAction(tr("Remove node %1").arg(QString::fromStdString(node)), this,
                             [this, node] { m_actions->removeNode(node); });
         }
-    } else if (auto part = masterPartOf(ref.subject); part && m_options.control) {
+    } else if (auto part = model::masterPartOf(ref.subject); part && m_options.control) {
         const QString title = QString::fromLatin1(model::masterPartTitle(*part));
         menu->addAction(tr("Stop %1").arg(title), this,
                         [this, p = *part] { m_actions->setComponentRunning(p, false); });

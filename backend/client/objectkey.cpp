@@ -18,6 +18,15 @@ const meta::ObjectMeta &objectMeta(const google::protobuf::Message &object)
     return static_cast<const meta::ObjectMeta &>(object.GetReflection()->GetMessage(object, field));
 }
 
+meta::ObjectMeta *mutableObjectMeta(google::protobuf::Message &object)
+{
+    const google::protobuf::FieldDescriptor *field =
+        object.GetDescriptor()->FindFieldByName("metadata");
+    if (!field || field->message_type() != meta::ObjectMeta::descriptor())
+        return nullptr;
+    return static_cast<meta::ObjectMeta *>(object.GetReflection()->MutableMessage(&object, field));
+}
+
 std::string objectKey(const std::string &ns, const std::string &name)
 {
     return ns.empty() ? name : ns + "/" + name;

@@ -16,6 +16,9 @@ namespace kubist::client {
 // has one as field `metadata`); an empty ObjectMeta for a message without.
 const k8s::io::apimachinery::pkg::apis::meta::v1::ObjectMeta &
 objectMeta(const google::protobuf::Message &object);
+// The same, writable; nullptr for a message without `metadata`.
+k8s::io::apimachinery::pkg::apis::meta::v1::ObjectMeta *
+mutableObjectMeta(google::protobuf::Message &object);
 
 // The cache key of an object, as client-go's MetaNamespaceKeyFunc:
 // "namespace/name", or "name" for cluster-scoped objects.

@@ -3,6 +3,7 @@
 #include "backend/api/jsoncodec.h"
 #include "backend/api/protocodec.h"
 #include "backend/client/execcredential.h"
+#include "backend/client/objectkey.h"
 #include "backend/util/log.h"
 
 #include "meta_v1.pb.h"
@@ -160,6 +161,18 @@ Status errorFromResponse(int http, const QByteArray &body, const QByteArray &con
                                              (text.empty() ? std::string() : ": " + text));
 }
 
+// A fresh message for a response of type `tm`: a served kind or a
+// meta/v1 Status.
+Result<std::unique_ptr<Message>> messageFor(const api::TypeMeta &tm)
+{
+    if (tm.kind == "Status")
+        return std::unique_ptr<Message>(std::make_unique<meta::Status>());
+    if (const api::KindInfo *k = api::Scheme::builtin().byKind(tm.apiVersion, tm.kind))
+        return api::Scheme::newMessage(k->descriptor);
+    return Status::invalidArgument("the server answered with an unknown kind " + tm.apiVersion +
+                                   "/" + tm.kind);
+}
+
 // Decodes a response body (JSON or protobuf) as the type it names itself:
 // an object of a served kind, or a meta/v1 Status.
 Result<ObjectPtr> decodeObject(const QByteArray &body, const QByteArray &contentType)
@@ -169,46 +182,32 @@ Result<ObjectPtr> decodeObject(const QByteArray &body, const QByteArray &content
         Result<api::ProtobufCodec::Envelope> env = api::ProtobufCodec::unwrap(bytes);
         if (!env)
             return env.status();
-        std::unique_ptr<Message> out;
-        if (env->typeMeta.kind == "Status")
-            out = std::make_unique<meta::Status>();
-        else if (const api::KindInfo *k =
-                     api::Scheme::builtin().byKind(env->typeMeta.apiVersion, env->typeMeta.kind))
-            out = api::Scheme::newMessage(k->descriptor);
-        else
-            return Status::invalidArgument("the server answered with an unknown kind " +
-                                           env->typeMeta.apiVersion + "/" + env->typeMeta.kind);
-        if (Status s = api::ProtobufCodec::parse(env->raw, out.get()); !s)
+        Result<std::unique_ptr<Message>> out = messageFor(env->typeMeta);
+        if (!out)
+            return out.status();
+        if (Status s = api::ProtobufCodec::parse(env->raw, out->get()); !s)
             return s;
-        return ObjectPtr(std::move(out));
+        return ObjectPtr(std::move(*out));
     }
     Result<api::TypeMeta> tm = api::JsonCodec::peekTypeMeta(bytes);
     if (!tm)
         return Status::invalidArgument("the server's answer is not a JSON object: " +
                                        tm.status().message());
-    std::unique_ptr<Message> out;
-    if (tm->kind == "Status")
-        out = std::make_unique<meta::Status>();
-    else if (const api::KindInfo *k = api::Scheme::builtin().byKind(tm->apiVersion, tm->kind))
-        out = api::Scheme::newMessage(k->descriptor);
-    else
-        return Status::invalidArgument("the server answered with an unknown kind " +
-                                       tm->apiVersion + "/" + tm->kind);
-    if (Status s = api::JsonCodec::decode(bytes, out.get()); !s)
+    Result<std::unique_ptr<Message>> out = messageFor(*tm);
+    if (!out)
+        return out.status();
+    if (Status s = api::JsonCodec::decode(bytes, out->get()); !s)
         return s;
-    return ObjectPtr(std::move(out));
+    return ObjectPtr(std::move(*out));
 }
 
 // Options::stripManagedFields: clears metadata.managedFields in place,
 // before the object is shared.
 void stripManagedFields(Message &object)
 {
-    const google::protobuf::FieldDescriptor *f =
-        object.GetDescriptor()->FindFieldByName("metadata");
-    if (f && f->message_type() == meta::ObjectMeta::descriptor() &&
-        object.GetReflection()->HasField(object, f))
-        static_cast<meta::ObjectMeta *>(object.GetReflection()->MutableMessage(&object, f))
-            ->clear_managed_fields();
+    // Objects from the server always carry metadata.
+    if (meta::ObjectMeta *md = mutableObjectMeta(object))
+        md->clear_managed_fields();
 }
 
 // Decodes `bytes` as an object of `kind`, in the stream's encoding.
@@ -1186,13 +1185,9 @@ api::TypeMeta bodyTypeMeta(const api::KindInfo &kind, const std::string &subreso
 Result<ObjectPtr> RemoteClient::update(const api::KindInfo &kind, const std::string &ns,
                                        const Message &object, const WriteOptions &options)
 {
-    const Message *m = &object;
-    const google::protobuf::FieldDescriptor *metaField =
-        m->GetDescriptor()->FindFieldByName("metadata");
-    if (!metaField || metaField->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE)
+    if (!object.GetDescriptor()->FindFieldByName("metadata"))
         return Status::invalidArgument("an update needs an object with metadata");
-    const auto &md =
-        static_cast<const meta::ObjectMeta &>(m->GetReflection()->GetMessage(*m, metaField));
+    const meta::ObjectMeta &md = objectMeta(object);
     QUrlQuery q;
     addWriteOptions(q, options);
     HttpRequest r;
@@ -1256,10 +1251,7 @@ Result<ObjectPtr> RemoteClient::remove(const api::KindInfo &kind, const std::str
         // Some kinds answer a finished delete with a Status: hand back an
         // object of the kind, named, as the interface promises.
         std::unique_ptr<Message> gone = api::Scheme::newMessage(kind.descriptor);
-        if (const google::protobuf::FieldDescriptor *f =
-                gone->GetDescriptor()->FindFieldByName("metadata")) {
-            auto *md = static_cast<meta::ObjectMeta *>(
-                gone->GetReflection()->MutableMessage(gone.get(), f));
+        if (meta::ObjectMeta *md = mutableObjectMeta(*gone)) {
             md->set_name(name);
             if (kind.namespaced)
                 md->set_namespace_(ns);

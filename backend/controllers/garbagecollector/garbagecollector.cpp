@@ -41,13 +41,6 @@ bool hasFinalizer(const meta::ObjectMeta &md, const std::string &finalizer)
            md.finalizers().end();
 }
 
-// The object's metadata, writable (every kind has `metadata` as a field).
-meta::ObjectMeta *mutableMeta(google::protobuf::Message *object)
-{
-    const auto *field = object->GetDescriptor()->FindFieldByName("metadata");
-    return static_cast<meta::ObjectMeta *>(object->GetReflection()->MutableMessage(object, field));
-}
-
 std::unique_ptr<google::protobuf::Message> copyOf(const google::protobuf::Message &object)
 {
     std::unique_ptr<google::protobuf::Message> copy(object.New());
@@ -316,7 +309,7 @@ Status GarbageCollector::removeFinalizer(const Monitor &monitor, const client::O
                                          const std::string &finalizer)
 {
     std::unique_ptr<google::protobuf::Message> copy = copyOf(*object);
-    auto *finalizers = mutableMeta(copy.get())->mutable_finalizers();
+    auto *finalizers = client::mutableObjectMeta(*copy)->mutable_finalizers();
     finalizers->erase(std::remove(finalizers->begin(), finalizers->end(), finalizer),
                       finalizers->end());
     const meta::ObjectMeta &md = client::objectMeta(*object);
@@ -331,7 +324,7 @@ Status GarbageCollector::removeOwnerReferences(const Monitor &monitor,
                                                const std::vector<std::string> &uids)
 {
     std::unique_ptr<google::protobuf::Message> copy = copyOf(*object);
-    auto *refs = mutableMeta(copy.get())->mutable_owner_references();
+    auto *refs = client::mutableObjectMeta(*copy)->mutable_owner_references();
     const int before = refs->size();
     refs->erase(std::remove_if(refs->begin(), refs->end(),
                                [&](const meta::OwnerReference &r) {
