@@ -49,10 +49,30 @@ void EventRecorder::record(const google::protobuf::Message &object, const std::s
     const Clock::Time now = m_clock.now();
     const Key key{om.uid().empty() ? ns + "/" + om.name() : om.uid(), type, reason, message};
 
-    std::lock_guard lock(m_mutex);
-    auto it = m_seen.find(key);
-    if (it != m_seen.end() && now - it->second.last < kAggregationWindow) {
-        Seen &seen = it->second;
+    // A repeat within the window: the count is taken under the lock, the
+    // PATCH made without it (writes wait for the store's sync; recorders
+    // are shared by a component's threads).
+    std::string seenNs;
+    std::string seenName;
+    std::int32_t count = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_seen.find(key);
+        if (it != m_seen.end()) {
+            Seen &seen = it->second;
+            if (now - seen.last < kAggregationWindow) {
+                count = ++seen.count;
+                seen.last = now;
+                seenNs = seen.ns;
+                seenName = seen.name;
+                m_order.splice(m_order.end(), m_order, seen.order);
+            } else {
+                m_order.erase(seen.order);
+                m_seen.erase(it);
+            }
+        }
+    }
+    if (count > 0) {
         char stamp[64];
         const auto secs =
             std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
@@ -60,21 +80,21 @@ void EventRecorder::record(const google::protobuf::Message &object, const std::s
         std::tm tm{};
         gmtime_r(&tt, &tm);
         std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        const std::string patch = "{\"count\":" + std::to_string(seen.count + 1) +
-                                  ",\"lastTimestamp\":\"" + stamp + "\"}";
-        Result<ObjectPtr> r =
-            m_client.patch(*eventKind, seen.ns, seen.name, PatchType::Merge, patch);
-        if (r) {
-            ++seen.count;
-            seen.last = now;
+        const std::string patch =
+            "{\"count\":" + std::to_string(count) + ",\"lastTimestamp\":\"" + stamp + "\"}";
+        Result<ObjectPtr> r = m_client.patch(*eventKind, seenNs, seenName, PatchType::Merge, patch);
+        if (r)
             return;
-        }
         if (r.status().code() != Status::Code::NotFound) {
             logWarning(m_component,
-                       "could not update event " + seen.name + ": " + r.status().message());
+                       "could not update event " + seenName + ": " + r.status().message());
             return;
         }
-        m_seen.erase(it); // gone: create a new one
+        std::lock_guard lock(m_mutex); // gone: forget it and create a new one
+        if (const auto it = m_seen.find(key); it != m_seen.end() && it->second.name == seenName) {
+            m_order.erase(it->second.order);
+            m_seen.erase(it);
+        }
     }
 
     core::Event event;
@@ -84,9 +104,14 @@ void EventRecorder::record(const google::protobuf::Message &object, const std::s
     const auto nanos =
         std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
     const auto eventName = [&] {
+        std::uint64_t sequence = 0;
+        {
+            std::lock_guard lock(m_mutex);
+            sequence = ++m_sequence;
+        }
         char suffix[17];
         std::snprintf(suffix, sizeof suffix, "%016llx",
-                      static_cast<unsigned long long>(nanos) + m_salt + (++m_sequence));
+                      static_cast<unsigned long long>(nanos) + m_salt + sequence);
         return om.name() + "." + suffix;
     };
     event.mutable_metadata()->set_name(eventName());
@@ -122,11 +147,16 @@ void EventRecorder::record(const google::protobuf::Message &object, const std::s
                                     r.status().message());
         return;
     }
-    m_seen[key] = Seen{ns, event.metadata().name(), 1, now};
-    // Forget entries outside the window so the map stays bounded.
-    if (m_seen.size() > 4096) {
-        for (auto i = m_seen.begin(); i != m_seen.end();)
-            i = now - i->second.last >= kAggregationWindow ? m_seen.erase(i) : std::next(i);
+
+    std::lock_guard lock(m_mutex);
+    const auto [it, added] = m_seen.try_emplace(key);
+    if (!added) // recorded meanwhile by another thread: the newer event counts
+        m_order.erase(it->second.order);
+    it->second = Seen{ns, event.metadata().name(), 1, now, m_order.insert(m_order.end(), key)};
+    // Bounded as upstream's correlator cache: the least recently used goes.
+    while (m_seen.size() > kMaxSeen) {
+        m_seen.erase(m_order.front());
+        m_order.pop_front();
     }
 }
 

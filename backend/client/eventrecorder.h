@@ -4,6 +4,7 @@
 #include "backend/util/clock.h"
 
 #include <cstdint>
+#include <list>
 #include <map>
 #include <mutex>
 #include <string>
@@ -25,8 +26,12 @@ namespace kubist::client {
 // bumps count and lastTimestamp of that Event instead (a PATCH); if the
 // Event is gone, a new one is created.
 //
-// Writes are synchronous on the caller's thread; failures are logged and
-// otherwise ignored (an event must never stop a controller's work).
+// Writes are synchronous on the caller's thread, made without holding the
+// recorder's lock (so a component's threads write their events at once);
+// failures are logged and otherwise ignored (an event must never stop a
+// controller's work). The 4,096 most recently recorded events are
+// remembered for aggregation; two threads recording the same event at the
+// same moment may each create one.
 //
 // Thread-safe. The client and clock must outlive the recorder.
 class EventRecorder final
@@ -42,14 +47,17 @@ public:
     const std::string &component() const { return m_component; }
 
 private:
+    using Key = std::tuple<std::string, std::string, std::string, std::string>;
     struct Seen
     {
         std::string ns;
         std::string name;
         int32_t count = 0;
         Clock::Time last;
+        std::list<Key>::iterator order; // in m_order
     };
-    using Key = std::tuple<std::string, std::string, std::string, std::string>;
+    // Events remembered for aggregation (upstream's LRU of 4096 entries).
+    static constexpr std::size_t kMaxSeen = 4096;
 
     Client &m_client;
     const Clock &m_clock;
@@ -59,6 +67,7 @@ private:
 
     std::mutex m_mutex; // guards everything below
     std::map<Key, Seen> m_seen;
+    std::list<Key> m_order; // least recently used first
     uint64_t m_sequence = 0;
 };
 

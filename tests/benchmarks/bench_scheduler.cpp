@@ -284,7 +284,7 @@ void BM_ScheduleEndToEnd(benchmark::State &state)
 {
     const int numNodes = static_cast<int>(state.range(0));
     const int numPods = static_cast<int>(state.range(1));
-    constexpr int kCreators = 4;
+    constexpr int kCreators = 32;
     const std::string dir =
         (std::filesystem::temp_directory_path() / ("bench_scheduler." + std::to_string(::getpid())))
             .string();

@@ -9,7 +9,9 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <chrono>
+#include <vector>
 
 using namespace kubist;
 using namespace std::chrono_literals;
@@ -90,6 +92,39 @@ private slots:
         recorder.record(*pod, "Normal", "Pulling", "Pulling image \"nginx\"");
         recorder.record(*pod, "Normal", "Pulled", "Successfully pulled image \"nginx\"");
         QCOMPARE(cluster.list<core::Event>("default").size(), size_t(2));
+    }
+
+    void rememberedEventsAreBounded()
+    {
+        // Beyond 4,096 distinct events the least recently used is
+        // forgotten: its next occurrence is a new Event, while a recently
+        // repeated one is still counted up.
+        testing::TestCluster cluster;
+        auto pod = std::static_pointer_cast<const core::Pod>(cluster.apply(podJson()));
+        auto client = cluster.client("kubelet");
+        client::EventRecorder recorder(*client, cluster.clock, "kubelet", "n1");
+        auto message = [](int i) { return "probe " + std::to_string(i); };
+        for (int i = 0; i < 4097; ++i) {
+            recorder.record(*pod, "Warning", "Unhealthy", message(i));
+            if (i == 0)
+                recorder.record(*pod, "Warning", "Unhealthy", message(1000)); // made recent
+            if (i == 1000)
+                recorder.record(*pod, "Warning", "Unhealthy", message(0)); // recent again
+        }
+        auto countOf = [&](const std::string &text) {
+            std::vector<int> counts;
+            for (const auto &e : cluster.list<core::Event>("default")) {
+                if (e->message() == text)
+                    counts.push_back(e->count());
+            }
+            std::sort(counts.begin(), counts.end());
+            return counts;
+        };
+        QCOMPARE(countOf(message(0)), (std::vector<int>{2}));
+        recorder.record(*pod, "Warning", "Unhealthy", message(0)); // still remembered
+        QCOMPARE(countOf(message(0)), (std::vector<int>{3}));
+        recorder.record(*pod, "Warning", "Unhealthy", message(1)); // the oldest: forgotten
+        QCOMPARE(countOf(message(1)), (std::vector<int>{1, 1}));
     }
 };
 

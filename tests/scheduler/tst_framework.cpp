@@ -1,5 +1,7 @@
+#include "backend/scheduler/framework/clusterlister.h"
 #include "backend/scheduler/framework/framework.h"
 #include "backend/scheduler/framework/registry.h"
+#include "backend/scheduler/framework/snapshot.h"
 #include "backend/scheduler/plugins/defaultplugins.h"
 #include "schedulertestutil.h"
 
@@ -31,6 +33,7 @@ private slots:
     void createRejectsBadProfiles();
     void reserveAndBindRunInOrder();
     void hundredNodeSnapshot();
+    void equivalenceCacheAnswersAsAFreshFramework();
 };
 
 namespace {
@@ -514,6 +517,119 @@ void TestFramework::hundredNodeSnapshot()
     QCOMPARE(big->fitError->message(),
              std::string("0/100 nodes are available: 100 Insufficient cpu. preemption: 0/100 "
                          "nodes are available: 100 Preemption is not helpful for scheduling."));
+}
+
+namespace {
+
+// A node of zone `zone` that has (or not) the image "shop/web:1".
+std::shared_ptr<const schedtest::core::Node> zonedNode(const std::string &name,
+                                                       const std::string &zone, bool image,
+                                                       const std::string &spec = "{}")
+{
+    auto node = std::make_shared<schedtest::core::Node>(
+        *schedtest::makeNode(name, "4", "16Gi", "20", "", spec,
+                             "{\"kubernetes.io/hostname\":\"" + name +
+                                 "\",\"topology.kubernetes.io/zone\":\"" + zone + "\"}"));
+    if (image) {
+        auto *entry = node->mutable_status()->add_images();
+        entry->add_names("shop/web:1");
+        entry->set_size_bytes(400 * 1024 * 1024);
+    }
+    return node;
+}
+
+// A pod of the "web" Deployment (spread by the default constraints through
+// its Service), with containers requesting `cpu`.
+std::shared_ptr<const schedtest::core::Pod> webPod(int i, const std::string &cpu)
+{
+    auto pod = std::make_shared<schedtest::core::Pod>(
+        *schedtest::makePod("web-" + std::to_string(i), "", {{cpu, "1Gi"}}));
+    (*pod->mutable_metadata()->mutable_labels())["app"] = "web";
+    pod->mutable_metadata()->set_uid("uid-" + std::to_string(i));
+    pod->mutable_spec()->mutable_containers(0)->set_image("shop/web:1");
+    return pod;
+}
+
+std::string describe(const ScheduleResult &r)
+{
+    std::string out = "host=" + r.suggestedHost + "\n";
+    for (const NodeExplanation &n : r.explanation.nodes) {
+        out += n.nodeName + (n.feasible ? " feasible " : " rejected ") +
+               std::to_string(n.totalScore) + " " + n.status.plugin() + ":" + n.status.message();
+        for (const PluginScore &score : n.scores)
+            out += " " + score.plugin + "=" + std::to_string(score.raw) + "/" +
+                   std::to_string(score.normalized);
+        out += "\n";
+    }
+    return out;
+}
+
+} // namespace
+
+void TestFramework::equivalenceCacheAnswersAsAFreshFramework()
+{
+    // One framework schedules 80 pods of two specs while the cluster
+    // changes under it (pods land, a node is tainted and cordoned, a node
+    // moves zone, images appear, a node goes and another comes); after
+    // every change its full explanation equals that of a framework that
+    // has never seen a pod.
+    std::vector<Snapshot::NodePtr> nodes;
+    for (int i = 0; i < 12; ++i)
+        nodes.push_back(zonedNode("node-" + std::to_string(10 + i),
+                                  "zone-" + std::string(1, char('a' + i % 3)), i % 4 == 0));
+    Snapshot snapshot = Snapshot::build(nodes, {});
+    auto lister = std::make_shared<ObjectLister>();
+    lister->serviceList.push_back(schedtest::decode<schedtest::core::Service>(
+        "{\"metadata\":{\"namespace\":\"default\",\"name\":\"web\"},"
+        "\"spec\":{\"selector\":{\"app\":\"web\"}}}"));
+    snapshot.setLister(lister);
+
+    const auto cached = defaultFramework();
+    for (int i = 0; i < 80; ++i) {
+        switch (i) {
+        case 10: // tainted
+            snapshot.upsertNode(zonedNode(
+                "node-12", "zone-c", false,
+                "{\"taints\":[{\"key\":\"gpu\",\"value\":\"x\",\"effect\":\"NoSchedule\"}]}"));
+            break;
+        case 20: // cordoned
+            snapshot.upsertNode(zonedNode("node-13", "zone-b", false, "{\"unschedulable\":true}"));
+            break;
+        case 30: // another zone
+            snapshot.upsertNode(zonedNode("node-14", "zone-a", true));
+            break;
+        case 40: // images appear on two nodes
+            snapshot.upsertNode(zonedNode("node-15", "zone-a", true));
+            snapshot.upsertNode(zonedNode("node-16", "zone-b", true));
+            break;
+        case 50:
+            snapshot.removeNode("node-17");
+            break;
+        case 60:
+            snapshot.upsertNode(zonedNode("node-09", "zone-c", false));
+            break;
+        default:
+            break;
+        }
+        snapshot.commit();
+        const auto pod = webPod(i, i % 3 == 2 ? "1500m" : "250m");
+        const auto fresh = defaultFramework();
+        const auto a = cached->schedulePod(*pod, snapshot);
+        const auto b = fresh->schedulePod(*pod, snapshot);
+        QVERIFY(a.isOk() && b.isOk());
+        QCOMPARE(describe(*a), describe(*b));
+        if (!a->isScheduled())
+            continue;
+        auto bound = std::make_shared<schedtest::core::Pod>(*pod);
+        bound->mutable_spec()->set_node_name(a->suggestedHost);
+        snapshot.mutableNode(a->suggestedHost)->addPod(std::move(bound));
+    }
+    // Some pods stopped fitting (1.5 cpu on 4-cpu nodes): rejections were
+    // compared too.
+    const auto last = cached->schedulePod(*webPod(99, "3500m"), snapshot);
+    QVERIFY(last.isOk());
+    QCOMPARE(describe(*last),
+             describe(*defaultFramework()->schedulePod(*webPod(99, "3500m"), snapshot)));
 }
 
 QTEST_GUILESS_MAIN(TestFramework)

@@ -6,9 +6,15 @@
 
 #include "core_v1.pb.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <algorithm>
+#include <list>
+#include <mutex>
 #include <random>
 #include <set>
+#include <unordered_map>
 
 namespace kubist::scheduler {
 
@@ -47,6 +53,7 @@ struct Scratch
     bool busy = false;
     std::vector<const NodeInfo *> feasible;
     std::vector<std::size_t> feasibleIndex;
+    std::vector<std::string_view> feasibleNames; // read once, not per plugin
     std::vector<std::int64_t> totals;
     std::vector<std::vector<std::int64_t>> raw;
     std::vector<std::vector<NodeScore>> normalized;
@@ -75,7 +82,85 @@ private:
     Scratch &m_scratch;
 };
 
+// What identifies pods that node-local plugins cannot tell apart: the
+// namespace and the spec (deterministically serialized: map order fixed).
+std::string equivalenceKey(const core::Pod &pod)
+{
+    std::string key = pod.metadata().namespace_();
+    key.push_back('\0');
+    {
+        google::protobuf::io::StringOutputStream out(&key);
+        google::protobuf::io::CodedOutputStream coded(&out);
+        coded.SetSerializationDeterministic(true);
+        pod.spec().SerializeToCodedStream(&coded);
+    }
+    return key;
+}
+
 } // namespace
+
+// The node-local plugins' answers per pod spec and node (see the class
+// comment in framework.h). An entry is used by one cycle at a time: a cycle
+// that finds the cache busy (another thread, or a nested cycle on this one)
+// runs without it.
+struct Framework::EquivalenceCache
+{
+    static constexpr std::size_t kMaxEntries = 16;
+    static constexpr std::int32_t kNoRejection = -1;
+
+    struct Entry
+    {
+        std::string key;
+        // Per node index: the generation the answers below are for (0: none).
+        std::vector<std::uint64_t> filterGeneration;
+        std::vector<std::uint64_t> scoreGeneration;
+        // Per node index: the m_filter index of the first node-local Filter
+        // plugin that rejected the node, or kNoRejection, and its status.
+        std::vector<std::int32_t> rejectedBy;
+        std::vector<PluginStatus> rejection;
+        // Per node index, the raw scores of the node-local Score plugins
+        // (row-major, m_score order among the node-local ones).
+        std::vector<std::int64_t> raw;
+
+        void reset(std::size_t nodes, std::size_t localScores)
+        {
+            filterGeneration.assign(nodes, 0);
+            scoreGeneration.assign(nodes, 0);
+            rejectedBy.assign(nodes, kNoRejection);
+            rejection.assign(nodes, PluginStatus());
+            raw.assign(nodes * localScores, 0);
+        }
+    };
+
+    std::mutex mutex;
+    std::list<Entry> entries; // most recently used first
+
+    // The entry for `key`, sized for `nodes` nodes (cleared when the number
+    // of nodes changed). Caller holds `mutex`.
+    Entry &entryFor(std::string key, std::size_t nodes, std::size_t localScores)
+    {
+        auto it = std::find_if(entries.begin(), entries.end(),
+                               [&](const Entry &e) { return e.key == key; });
+        if (it == entries.end()) {
+            if (entries.size() >= kMaxEntries)
+                entries.pop_back();
+            entries.emplace_front();
+            entries.front().key = std::move(key);
+        } else if (it != entries.begin()) {
+            entries.splice(entries.begin(), entries, it);
+        }
+        Entry &entry = entries.front();
+        if (entry.filterGeneration.size() != nodes || entry.raw.size() != nodes * localScores)
+            entry.reset(nodes, localScores);
+        return entry;
+    }
+};
+
+Framework::Framework()
+    : m_equivalence(std::make_unique<EquivalenceCache>())
+{}
+
+Framework::~Framework() = default;
 
 Result<std::unique_ptr<Framework>>
 Framework::create(const Registry &registry, const Profile &profile, const PluginContext &context)
@@ -111,14 +196,16 @@ Framework::create(const Registry &registry, const Profile &profile, const Plugin
             fw->m_preFilter.push_back(p);
         if (const auto *p = dynamic_cast<const PreFilterExtensions *>(plugin.get()))
             fw->m_preFilterExtensions.push_back(p);
-        if (const auto *p = dynamic_cast<const FilterPlugin *>(plugin.get()))
+        if (const auto *p = dynamic_cast<const FilterPlugin *>(plugin.get())) {
             fw->m_filter.push_back(p);
+            fw->m_filterLocal.push_back(plugin->nodeLocal());
+        }
         if (const auto *p = dynamic_cast<const PostFilterPlugin *>(plugin.get()))
             fw->m_postFilter.push_back(p);
         if (const auto *p = dynamic_cast<const PreScorePlugin *>(plugin.get()))
             fw->m_preScore.push_back(p);
         if (const auto *p = dynamic_cast<const ScorePlugin *>(plugin.get()))
-            fw->m_score.push_back({p, config.weight == 0 ? 1 : config.weight});
+            fw->m_score.push_back({p, config.weight == 0 ? 1 : config.weight, plugin->nodeLocal()});
         if (const auto *p = dynamic_cast<const ReservePlugin *>(plugin.get()))
             fw->m_reserve.push_back(p);
         if (const auto *p = dynamic_cast<const BindPlugin *>(plugin.get()))
@@ -217,10 +304,27 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
 
     // The Filter plugins this cycle runs (those whose PreFilter said Skip
     // are left out once, not asked per node).
-    std::vector<const FilterPlugin *> filters;
-    for (const FilterPlugin *plugin : m_filter) {
-        if (!state.isFilterSkipped(plugin->name()))
-            filters.push_back(plugin);
+    std::vector<std::size_t> filters; // into m_filter
+    bool anyLocal = false;
+    for (std::size_t f = 0; f < m_filter.size(); ++f) {
+        if (!state.isFilterSkipped(m_filter[f]->name())) {
+            filters.push_back(f);
+            anyLocal = anyLocal || m_filterLocal[f];
+        }
+    }
+    std::size_t localScores = 0;
+    for (const ScoreEntry &entry : m_score)
+        localScores += entry.nodeLocal ? 1 : 0;
+
+    // The node-local plugins' answers for this pod's spec, unless the cache
+    // is in use (another thread, or a cycle this one is nested in). Released
+    // before PostFilter, which may run cycles of its own.
+    std::unique_lock<std::mutex> cacheLock;
+    EquivalenceCache::Entry *cached = nullptr;
+    if (anyLocal || localScores > 0) {
+        cacheLock = std::unique_lock(m_equivalence->mutex, std::try_to_lock);
+        if (cacheLock.owns_lock())
+            cached = &m_equivalence->entryFor(equivalenceKey(pod), infos.size(), localScores);
     }
 
     // Filter, on every node. Rejections are kept as (node index, status).
@@ -236,10 +340,13 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
     Scratch &scratch = *lease;
     std::vector<const NodeInfo *> &feasible = scratch.feasible;
     std::vector<std::size_t> &feasibleIndex = scratch.feasibleIndex; // into infos
+    std::vector<std::string_view> &feasibleNames = scratch.feasibleNames;
     feasible.clear();
     feasibleIndex.clear();
+    feasibleNames.clear();
     feasible.reserve(infos.size());
     feasibleIndex.reserve(infos.size());
+    feasibleNames.reserve(infos.size());
     for (std::size_t n = 0; n < infos.size(); ++n) {
         const NodeInfo &info = infos[n];
         if (leftOut && !narrowed.nodeNames->contains(info.name())) {
@@ -247,14 +354,44 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
             continue;
         }
         ++result.evaluatedNodes;
+        std::int32_t localRejection = EquivalenceCache::kNoRejection;
+        if (cached) {
+            if (cached->filterGeneration[n] != info.generation()) {
+                std::int32_t by = EquivalenceCache::kNoRejection;
+                PluginStatus verdict;
+                for (const std::size_t f : filters) {
+                    if (!m_filterLocal[f])
+                        continue;
+                    PluginStatus status = m_filter[f]->filter(state, pod, info);
+                    if (status.isSuccess() || status.isSkip())
+                        continue;
+                    if (!status.isRejected())
+                        return pluginError("Filter", m_filter[f]->name(), status);
+                    verdict = status.withPlugin(std::string(m_filter[f]->name()));
+                    by = static_cast<std::int32_t>(f);
+                    break;
+                }
+                cached->rejectedBy[n] = by;
+                cached->rejection[n] = std::move(verdict);
+                cached->filterGeneration[n] = info.generation();
+            }
+            localRejection = cached->rejectedBy[n];
+        }
         bool fits = true;
-        for (const FilterPlugin *plugin : filters) {
-            PluginStatus status = plugin->filter(state, pod, info);
-            if (status.isSuccess() || status.isSkip())
-                continue;
-            if (!status.isRejected())
-                return pluginError("Filter", plugin->name(), status);
-            rejected.emplace_back(n, status.withPlugin(std::string(plugin->name())));
+        for (const std::size_t f : filters) {
+            const FilterPlugin *plugin = m_filter[f];
+            if (cached && m_filterLocal[f]) {
+                if (static_cast<std::int32_t>(f) != localRejection)
+                    continue;
+                rejected.emplace_back(n, cached->rejection[n]);
+            } else {
+                PluginStatus status = plugin->filter(state, pod, info);
+                if (status.isSuccess() || status.isSkip())
+                    continue;
+                if (!status.isRejected())
+                    return pluginError("Filter", plugin->name(), status);
+                rejected.emplace_back(n, status.withPlugin(std::string(plugin->name())));
+            }
             unschedulablePlugins.insert(rejected.back().second.plugin());
             fits = false;
             break;
@@ -262,6 +399,7 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         if (fits) {
             feasible.push_back(&info);
             feasibleIndex.push_back(n);
+            feasibleNames.push_back(info.name());
         }
     }
     result.feasibleNodes = static_cast<int>(feasible.size());
@@ -282,6 +420,8 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         }
         fit.unschedulablePlugins = std::move(unschedulablePlugins);
         result.fitError = std::move(fit);
+        if (cacheLock.owns_lock())
+            cacheLock.unlock();
         return options.runPostFilter ? runPostFilter(state, pod, snapshot, std::move(result))
                                      : Result<ScheduleResult>(std::move(result));
     }
@@ -306,11 +446,41 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         std::vector<std::int64_t> *raw = nullptr;
         std::vector<NodeScore> *normalized = nullptr;
     };
+    std::vector<char> scoreSkipped(m_score.size(), 0);
+    for (std::size_t p = 0; p < m_score.size(); ++p)
+        scoreSkipped[p] = state.isScoreSkipped(m_score[p].plugin->name()) ? 1 : 0;
+    // The node-local plugins' raw scores of nodes whose answers are not
+    // cached yet.
+    if (cached && localScores > 0) {
+        for (std::size_t i = 0; i < feasible.size(); ++i) {
+            const std::size_t n = feasibleIndex[i];
+            if (cached->scoreGeneration[n] == feasible[i]->generation())
+                continue;
+            std::int64_t *row = cached->raw.data() + n * localScores;
+            std::size_t j = 0;
+            for (std::size_t p = 0; p < m_score.size(); ++p) {
+                const ScoreEntry &entry = m_score[p];
+                if (!entry.nodeLocal)
+                    continue;
+                if (!scoreSkipped[p]) {
+                    std::int64_t score = 0;
+                    const PluginStatus status =
+                        entry.plugin->score(state, pod, *feasible[i], &score);
+                    if (!status.isSuccess())
+                        return pluginError("Score", entry.plugin->name(), status);
+                    row[j] = score;
+                }
+                ++j;
+            }
+            cached->scoreGeneration[n] = feasible[i]->generation();
+        }
+    }
     std::vector<Column> columns(m_score.size());
     std::vector<std::int64_t> &totals = scratch.totals;
     totals.assign(feasible.size(), 0);
     scratch.raw.resize(std::max(scratch.raw.size(), m_score.size()));
     scratch.normalized.resize(std::max(scratch.normalized.size(), m_score.size()));
+    std::size_t localColumn = 0; // among the node-local Score plugins
     for (std::size_t p = 0; p < m_score.size(); ++p) {
         const ScoreEntry &entry = m_score[p];
         Column &column = columns[p];
@@ -318,7 +488,8 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         column.raw = &scratch.raw[p];
         column.normalized = &scratch.normalized[p];
         const std::string_view name = entry.plugin->name();
-        if (state.isScoreSkipped(name)) {
+        const std::size_t local = entry.nodeLocal ? localColumn++ : 0;
+        if (scoreSkipped[p]) {
             column.skipped = true;
             continue;
         }
@@ -328,11 +499,15 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         normalized.resize(feasible.size());
         for (std::size_t i = 0; i < feasible.size(); ++i) {
             std::int64_t score = 0;
-            const PluginStatus status = entry.plugin->score(state, pod, *feasible[i], &score);
-            if (!status.isSuccess())
-                return pluginError("Score", name, status);
+            if (cached && entry.nodeLocal) {
+                score = cached->raw[feasibleIndex[i] * localScores + local];
+            } else {
+                const PluginStatus status = entry.plugin->score(state, pod, *feasible[i], &score);
+                if (!status.isSuccess())
+                    return pluginError("Score", name, status);
+            }
             raw[i] = score;
-            normalized[i] = {feasible[i]->name(), score};
+            normalized[i] = {feasibleNames[i], score};
         }
         const PluginStatus status = entry.plugin->normalizeScore(state, pod, normalized);
         if (!status.isSuccess())

@@ -62,6 +62,12 @@ struct ScheduleOptions
 //     also runs when only one node is feasible, so the explanation is
 //     complete;
 //  6. the highest total wins; ties per ScheduleOptions.
+// Plugins that declare themselves node-local (Plugin::nodeLocal) are asked
+// once per pod spec and node state: their Filter verdicts and raw scores are
+// kept per node (up to 16 specs, least recently used dropped) and reused
+// for a later pod with the same namespace and spec on every node whose
+// NodeInfo::generation() is unchanged; the other plugins run every time.
+// The result is the same as without the cache.
 // A plugin returning Error makes schedulePod return that error (Internal)
 // instead of a result. Reserve and Bind are separate calls, made by the
 // scheduler part after it assumed the pod.
@@ -77,6 +83,10 @@ public:
     // factory's own error (with the plugin's name as context).
     static Result<std::unique_ptr<Framework>>
     create(const Registry &registry, const Profile &profile, const PluginContext &context = {});
+
+    ~Framework();
+    Framework(const Framework &) = delete;
+    Framework &operator=(const Framework &) = delete;
 
     const Profile &profile() const { return m_profile; }
 
@@ -130,9 +140,11 @@ private:
     {
         const ScorePlugin *plugin = nullptr;
         std::int64_t weight = 1;
+        bool nodeLocal = false;
     };
+    struct EquivalenceCache;
 
-    Framework() = default;
+    Framework();
     using ExtensionCall = PluginStatus (PreFilterExtensions::*)(CycleState &,
                                                                 const k8s::io::api::core::v1::Pod &,
                                                                 const PodInfo &,
@@ -149,11 +161,13 @@ private:
     std::vector<const PreFilterPlugin *> m_preFilter;
     std::vector<const PreFilterExtensions *> m_preFilterExtensions;
     std::vector<const FilterPlugin *> m_filter;
+    std::vector<bool> m_filterLocal; // by m_filter index: Plugin::nodeLocal
     std::vector<const PostFilterPlugin *> m_postFilter;
     std::vector<const PreScorePlugin *> m_preScore;
     std::vector<ScoreEntry> m_score;
     std::vector<const ReservePlugin *> m_reserve;
     std::vector<const BindPlugin *> m_bind;
+    std::unique_ptr<EquivalenceCache> m_equivalence; // never null
 };
 
 } // namespace kubist::scheduler

@@ -7,8 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <functional>
-#include <mutex>
 
 namespace kubist::scheduler {
 
@@ -47,57 +45,30 @@ bool samePod(const core::Pod &a, const core::Pod &b)
            a.metadata().name() == b.metadata().name();
 }
 
-} // namespace
-
-struct NodeInfo::Memo
+bool sameLabels(const google::protobuf::Map<std::string, std::string> &a,
+                const google::protobuf::Map<std::string, std::string> &b)
 {
-    static constexpr std::size_t kMaxEntries = 64;
-    std::mutex mutex;
-    struct Entry
-    {
-        std::size_t hash = 0;
-        std::string key;
-        std::int64_t value = 0;
-    };
-    std::vector<Entry> entries;
-};
-
-NodeInfo::MemoKey::MemoKey(std::string t)
-    : text(std::move(t))
-    , hash(std::hash<std::string>{}(text))
-{}
-
-std::optional<std::int64_t> NodeInfo::recall(const MemoKey &key) const
-{
-    Memo *memo = m_memo.get();
-    if (!memo)
-        return std::nullopt;
-    std::lock_guard lock(memo->mutex);
-    // Newest first: a cycle asks every node the same question.
-    for (auto it = memo->entries.rbegin(); it != memo->entries.rend(); ++it) {
-        if (it->hash == key.hash && it->key == key.text)
-            return it->value;
+    if (a.size() != b.size())
+        return false;
+    for (const auto &[key, value] : a) {
+        const auto it = b.find(key);
+        if (it == b.end() || it->second != value)
+            return false;
     }
-    return std::nullopt;
+    return true;
 }
 
-void NodeInfo::remember(const MemoKey &key, std::int64_t value) const
+std::uint64_t nextGeneration()
 {
-    Memo *memo = m_memo.get();
-    if (!memo)
-        return;
-    std::lock_guard lock(memo->mutex);
-    if (memo->entries.size() >= Memo::kMaxEntries)
-        memo->entries.clear();
-    memo->entries.push_back({key.hash, key.text, value});
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
+
+} // namespace
 
 void NodeInfo::changed()
 {
-    // A fresh memo (never null, so readers need no synchronisation to find
-    // it: mutators have the NodeInfo to themselves).
-    ++m_generation;
-    m_memo = std::make_shared<Memo>();
+    m_generation = nextGeneration();
 }
 
 PodInfo PodInfo::make(std::shared_ptr<const core::Pod> pod)
@@ -127,6 +98,8 @@ NodeInfo::NodeInfo(std::shared_ptr<const core::Node> node)
 
 void NodeInfo::setNode(std::shared_ptr<const core::Node> node)
 {
+    if (!m_node || !sameLabels(m_node->metadata().labels(), node->metadata().labels()))
+        m_labelsGeneration = nextGeneration();
     m_node = std::move(node);
     m_name = &m_node->metadata().name();
     m_labels.clear();

@@ -103,30 +103,16 @@ public:
     // inter-pod affinity can skip nodes without such pods).
     int numPodsWithAffinity() const { return m_podsWithAffinity; }
     int numPodsWithRequiredAntiAffinity() const { return m_podsWithRequiredAntiAffinity; }
-    // Bumped by every change (pods added or removed, node replaced).
+    // Identifies the node's current contents (its pods, node object and
+    // image states):
+    // a number no other state of any NodeInfo had, taken again by every
+    // change. Copies share it until one of them changes, so a cache keyed by
+    // it (Snapshot::countPerNode) is right for every copy.
     std::uint64_t generation() const { return m_generation; }
+    // The same for the node's labels alone (taken again only when a new
+    // node object brings different labels).
+    std::uint64_t labelsGeneration() const { return m_labelsGeneration; }
 
-    // A remembered per-node count (e.g. "pods in namespace N matching
-    // selector S", PodTopologySpread's and InterPodAffinity's question for
-    // every node in every cycle): the answer stored under `key` since the
-    // node last changed, else `count()` evaluated and stored. `key` must
-    // identify the question completely (build it once per cycle; MemoKey
-    // hashes it). Thread-safe; copies of a NodeInfo share answers until
-    // one of them changes.
-    struct MemoKey
-    {
-        explicit MemoKey(std::string text);
-        std::string text;
-        std::size_t hash = 0;
-    };
-    template<class Count> std::int64_t rememberedCount(const MemoKey &key, Count count) const
-    {
-        if (const std::optional<std::int64_t> known = recall(key))
-            return *known;
-        const std::int64_t value = count();
-        remember(key, value);
-        return value;
-    }
     const std::map<std::string, ImageStateSummary, std::less<>> &imageStates() const
     {
         return m_imageStates;
@@ -135,20 +121,28 @@ public:
     void setImageStates(std::map<std::string, ImageStateSummary, std::less<>> states)
     {
         m_imageStates = std::move(states);
+        changed();
     }
-    // Sets each image's numNodes to count(name) (the images stay).
+    // Sets each image's numNodes to count(name) (the images stay); a change
+    // of any count is a change of the node (generation()).
     template<class Count> void updateImageNodeCounts(Count count)
     {
-        for (auto &[name, state] : m_imageStates)
-            state.numNodes = count(name);
+        bool any = false;
+        for (auto &[name, state] : m_imageStates) {
+            const int numNodes = count(name);
+            any = any || numNodes != state.numNodes;
+            state.numNodes = numNodes;
+        }
+        if (any)
+            changed();
     }
 
 private:
-    struct Memo;
-    std::optional<std::int64_t> recall(const MemoKey &key) const;
-    void remember(const MemoKey &key, std::int64_t value) const;
     void changed();
 
+    // First, so that what a cycle reads of every node shares a cache line.
+    std::uint64_t m_generation = 0;
+    std::uint64_t m_labelsGeneration = 0;
     std::shared_ptr<const k8s::io::api::core::v1::Node> m_node;
     const std::string *m_name = nullptr; // m_node's metadata.name
     // m_node's labels (views into it).
@@ -161,10 +155,6 @@ private:
     std::map<std::string, ImageStateSummary, std::less<>> m_imageStates;
     int m_podsWithAffinity = 0;
     int m_podsWithRequiredAntiAffinity = 0;
-    std::uint64_t m_generation = 0;
-    // Answers of rememberedCount for the current contents; replaced (not
-    // cleared: copies may share it) by every change.
-    std::shared_ptr<Memo> m_memo;
 };
 
 } // namespace kubist::scheduler

@@ -80,6 +80,18 @@ class Plugin
 public:
     virtual ~Plugin() = default;
     virtual std::string_view name() const = 0;
+    // True when the plugin's Filter and Score answers for a node are a
+    // function of the pod's namespace and spec and of that node's NodeInfo
+    // alone (what NodeInfo::generation() covers, plus the number of nodes
+    // in the snapshot), and its PreFilter and PreScore answers a function of
+    // the pod's namespace and spec (and the number of nodes) alone. The
+    // framework then reuses the answers it got for an earlier pod with an
+    // equal namespace and spec on the nodes that have not changed since (an
+    // equivalence cache: the pods of one ReplicaSet are scheduled one after
+    // another and differ in name and labels only). False, the default, for
+    // a plugin that looks at other nodes, other pods, the pod's labels or
+    // anything else.
+    virtual bool nodeLocal() const { return false; }
 };
 
 // Orders the scheduling queue: true when a should be scheduled before b.

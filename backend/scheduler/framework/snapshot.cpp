@@ -3,7 +3,9 @@
 #include "core_v1.pb.h"
 
 #include <algorithm>
+#include <list>
 #include <map>
+#include <mutex>
 #include <set>
 
 namespace kubist::scheduler {
@@ -45,6 +47,102 @@ bool sameImages(const core::Node &a, const core::Node &b)
 }
 
 } // namespace
+
+struct Snapshot::Derived
+{
+    // Questions beyond this many (least recently asked first) are dropped:
+    // 256 x 5,000 nodes x 12 bytes is 15 MB at most.
+    static constexpr std::size_t kMaxQuestions = 256;
+
+    struct DomainEntry
+    {
+        std::vector<std::uint64_t> labelsGeneration; // by node index
+        std::unordered_map<std::string, std::int32_t> numbers;
+        std::shared_ptr<Domains> domains;
+    };
+    struct CountEntry
+    {
+        std::string question;
+        std::vector<std::uint64_t> generation; // by node index
+        std::vector<std::int32_t> counts;
+    };
+
+    std::mutex mutex;
+    std::unordered_map<std::string, DomainEntry> domains;
+    std::list<CountEntry> counts; // most recently asked first
+    std::unordered_map<std::string_view, std::list<CountEntry>::iterator> countIndex;
+};
+
+std::shared_ptr<Snapshot::Derived> Snapshot::makeDerived()
+{
+    return std::make_shared<Derived>();
+}
+
+std::shared_ptr<const Snapshot::Domains> Snapshot::domains(std::string_view labelKey) const
+{
+    std::lock_guard lock(m_derived->mutex);
+    Derived::DomainEntry &entry = m_derived->domains[std::string(labelKey)];
+    const std::size_t n = m_nodes.size();
+    std::shared_ptr<Domains> fresh; // copy on write: callers hold the old one
+    if (!entry.domains || entry.labelsGeneration.size() != n) {
+        entry.labelsGeneration.assign(n, 0);
+        fresh = std::make_shared<Domains>(entry.domains ? *entry.domains : Domains());
+        fresh->ofNode.assign(n, -1);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const NodeInfo &info = m_nodes[i];
+        if (entry.labelsGeneration[i] == info.labelsGeneration())
+            continue;
+        if (!fresh)
+            fresh = std::make_shared<Domains>(*entry.domains);
+        entry.labelsGeneration[i] = info.labelsGeneration();
+        const std::string *value = info.label(labelKey);
+        if (!value) {
+            fresh->ofNode[i] = -1;
+            continue;
+        }
+        const auto [it, added] =
+            entry.numbers.try_emplace(*value, static_cast<std::int32_t>(fresh->names.size()));
+        if (added)
+            fresh->names.push_back(*value);
+        fresh->ofNode[i] = it->second;
+    }
+    if (fresh)
+        entry.domains = std::move(fresh);
+    return entry.domains;
+}
+
+void Snapshot::countPerNode(std::string_view question, const NodeCount &count,
+                            std::vector<std::int32_t> &out) const
+{
+    const std::size_t n = m_nodes.size();
+    Derived &d = *m_derived;
+    std::lock_guard lock(d.mutex);
+    auto found = d.countIndex.find(question);
+    if (found == d.countIndex.end()) {
+        if (d.counts.size() >= Derived::kMaxQuestions) {
+            d.countIndex.erase(d.counts.back().question);
+            d.counts.pop_back();
+        }
+        d.counts.push_front({std::string(question), {}, {}});
+        found = d.countIndex.emplace(d.counts.front().question, d.counts.begin()).first;
+    } else if (found->second != d.counts.begin()) {
+        d.counts.splice(d.counts.begin(), d.counts, found->second);
+    }
+    Derived::CountEntry &entry = d.counts.front();
+    if (entry.generation.size() != n) {
+        entry.generation.assign(n, 0);
+        entry.counts.assign(n, 0);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const NodeInfo &info = m_nodes[i];
+        if (entry.generation[i] == info.generation())
+            continue;
+        entry.counts[i] = count(info);
+        entry.generation[i] = info.generation();
+    }
+    out = entry.counts;
+}
 
 Snapshot Snapshot::build(const std::vector<NodePtr> &nodes, const std::vector<PodPtr> &pods,
                          const std::vector<PodPtr> &assumedPods)
@@ -178,8 +276,7 @@ void Snapshot::commit()
             }
         }
         if (same && names == info.imageStates().size()) {
-            info.updateImageNodeCounts(
-                [&](std::string_view name) { return nodesWithImage[name]; });
+            info.updateImageNodeCounts([&](std::string_view name) { return nodesWithImage[name]; });
             continue;
         }
         std::map<std::string, ImageStateSummary, std::less<>> states;

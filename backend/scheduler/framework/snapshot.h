@@ -3,6 +3,8 @@
 #include "backend/scheduler/framework/clusterlister.h"
 #include "backend/scheduler/framework/nodeinfo.h"
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -62,6 +64,32 @@ public:
     const NodeInfo *get(std::string_view nodeName) const;
     std::size_t numNodes() const { return m_nodes.size(); }
 
+    // Each node's value of label `labelKey` as a small number (upstream's
+    // topology domain), so plugins asking "which zone is this node in" of
+    // every node in every cycle compare integers instead of strings.
+    // Computed on first use and kept up to date as node labels change;
+    // shared by copies of the snapshot. Thread-safe; the result is an
+    // immutable copy, valid as long as the caller holds it.
+    struct Domains
+    {
+        std::vector<std::int32_t> ofNode; // by node index; -1: no such label
+        std::vector<std::string> names;   // by number: the label value
+    };
+    std::shared_ptr<const Domains> domains(std::string_view labelKey) const;
+
+    // Per node (by index), `count(node)`, remembered per node under
+    // `question` until the node changes (NodeInfo::generation), so that a
+    // question asked of every node in every cycle (PodTopologySpread's
+    // "pods in namespace N matching selector S") is counted again only on
+    // the nodes that changed since it was last asked. `question` must
+    // identify what `count` computes completely. Writes numNodes() values
+    // to `out`. Thread-safe (`count` may be called under the cache's lock);
+    // shared by copies of the snapshot; the answers of the least recently
+    // asked questions are dropped beyond a bound.
+    using NodeCount = std::function<std::int32_t(const NodeInfo &)>;
+    void countPerNode(std::string_view question, const NodeCount &count,
+                      std::vector<std::int32_t> &out) const;
+
     // The other objects plugins may look up (ClusterLister::empty() unless
     // set).
     const ClusterLister &lister() const { return *m_lister; }
@@ -71,11 +99,16 @@ public:
     }
 
 private:
+    struct Derived;
+
     std::vector<NodeInfo> m_nodes;
     std::unordered_map<std::string, std::size_t> m_index;
     std::shared_ptr<const ClusterLister> m_lister = ClusterLister::empty();
     bool m_orderDirty = false;  // nodes appended or removed since commit()
     bool m_imagesDirty = false; // node objects changed since commit()
+    // domains() and countPerNode() answers (never null; shared by copies).
+    std::shared_ptr<Derived> m_derived = makeDerived();
+    static std::shared_ptr<Derived> makeDerived();
 };
 
 } // namespace kubist::scheduler

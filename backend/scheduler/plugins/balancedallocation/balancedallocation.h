@@ -31,6 +31,8 @@ public:
                                       std::span<const std::int64_t> allocatable);
 
     std::string_view name() const override { return kName; }
+    // Its answers depend on the pod and the node alone (see Plugin).
+    bool nodeLocal() const override { return true; }
     PluginStatus preScore(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                           const Snapshot &snapshot,
                           const std::vector<const NodeInfo *> &nodes) const override;

@@ -65,6 +65,8 @@ public:
     static std::int64_t calculatePriority(std::int64_t sumScores, int numContainers);
 
     std::string_view name() const override { return kName; }
+    // Its answers depend on the pod and the node alone (see Plugin).
+    bool nodeLocal() const override { return true; }
     PluginStatus preScore(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                           const Snapshot &snapshot,
                           const std::vector<const NodeInfo *> &nodes) const override;

@@ -47,6 +47,8 @@ public:
                                 const k8s::io::api::core::v1::Node &node);
 
     std::string_view name() const override { return kName; }
+    // Its answers depend on the pod and the node alone (see Plugin).
+    bool nodeLocal() const override { return true; }
     PluginStatus preFilter(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                            const Snapshot &snapshot, PreFilterResult *result) const override;
     PluginStatus filter(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,

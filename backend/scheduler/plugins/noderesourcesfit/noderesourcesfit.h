@@ -52,6 +52,8 @@ public:
     static std::int64_t leastRequestedScore(std::int64_t requested, std::int64_t capacity);
 
     std::string_view name() const override { return kName; }
+    // Its answers depend on the pod and the node alone (see Plugin).
+    bool nodeLocal() const override { return true; }
     PluginStatus preFilter(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                            const Snapshot &snapshot, PreFilterResult *result) const override;
     PluginStatus filter(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,

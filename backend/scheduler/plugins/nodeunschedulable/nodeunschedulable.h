@@ -16,6 +16,8 @@ public:
     static Result<std::shared_ptr<const Plugin>> create(const PluginContext &context);
 
     std::string_view name() const override { return kName; }
+    // Its answers depend on the pod and the node alone (see Plugin).
+    bool nodeLocal() const override { return true; }
     PluginStatus filter(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                         const NodeInfo &nodeInfo) const override;
 };

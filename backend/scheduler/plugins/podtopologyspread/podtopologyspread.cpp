@@ -12,6 +12,7 @@
 #include "apps_v1.pb.h"
 #include "core_v1.pb.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -79,19 +80,6 @@ bool isCountable(const core::Pod &pod, const std::string &ns)
     return !pod.metadata().has_deletion_timestamp() && pod.metadata().namespace_() == ns;
 }
 
-// The memo key of "pods in `ns` matching constraint c's selector" (see
-// NodeInfo::rememberedCount): one per constraint, built once per cycle.
-std::vector<NodeInfo::MemoKey> memoKeys(const std::vector<Constraint> &cs, const std::string &ns)
-{
-    std::vector<NodeInfo::MemoKey> keys;
-    keys.reserve(cs.size());
-    for (const Constraint &c : cs)
-        keys.emplace_back(
-            "PodTopologySpread|" + ns + "|" +
-            (c.selector.isNothing() ? std::string("<nothing>") : c.selector.selector().toString()));
-    return keys;
-}
-
 // Upstream countPodsMatchSelector.
 std::int64_t countPodsMatchSelector(const std::vector<PodInfo> &pods,
                                     const SpreadSelector &selector, const std::string &ns)
@@ -104,6 +92,41 @@ std::int64_t countPodsMatchSelector(const std::vector<PodInfo> &pods,
             ++count;
     }
     return count;
+}
+
+// Per snapshot node, the pods in `ns` matching each constraint's selector
+// (upstream countPodsMatchSelector on every node), from the snapshot's
+// per-node answers (Snapshot::countPerNode), so only nodes that changed since
+// the last cycle are counted again. Constraints with an empty selector get
+// no column; constraints with one selector share it.
+std::vector<std::shared_ptr<const std::vector<std::int32_t>>>
+matchingPerNode(const Snapshot &snapshot, const std::vector<Constraint> &cs, const std::string &ns)
+{
+    std::vector<std::shared_ptr<const std::vector<std::int32_t>>> columns(cs.size());
+    std::vector<std::string> questions(cs.size());
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+        if (cs[i].selector.isEmpty())
+            continue;
+        questions[i] = "PodTopologySpread|" + ns + "|" +
+                       (cs[i].selector.isNothing() ? std::string("<nothing>")
+                                                   : cs[i].selector.selector().toString());
+        for (std::size_t j = 0; j < i && !columns[i]; ++j) {
+            if (columns[j] && questions[j] == questions[i])
+                columns[i] = columns[j];
+        }
+        if (columns[i])
+            continue;
+        auto column = std::make_shared<std::vector<std::int32_t>>();
+        const SpreadSelector &selector = cs[i].selector;
+        snapshot.countPerNode(
+            questions[i],
+            [&](const NodeInfo &info) {
+                return static_cast<std::int32_t>(countPodsMatchSelector(info.pods(), selector, ns));
+            },
+            *column);
+        columns[i] = std::move(column);
+    }
+    return columns;
 }
 
 bool nodeHasAllKeys(const LabelMap &labels, const Constraints &constraints)
@@ -355,8 +378,11 @@ struct PreScoreState final : StateData
     std::shared_ptr<const Constraints> constraints;
     // Per constraint (hostname ones unused): domain ids of the feasible
     // nodes' values ("" for a missing key) and the matching pod counts.
+    // The keys view the snapshot's domain names (held by `topology`) or
+    // label values of the nodes preScore was given.
     std::vector<DomainIndex> domains;
     std::vector<std::vector<std::int64_t>> counts;
+    std::vector<std::shared_ptr<const Snapshot::Domains>> topology;
     std::vector<double> weights;
     // Feasible nodes missing a topology key (scored 0); views of names.
     std::unordered_set<std::string_view> ignoredNodes;
@@ -475,7 +501,7 @@ PluginStatus PodTopologySpread::preFilter(CycleState &state, const core::Pod &po
     const std::size_t n = nodes.size();
     const std::string &ns = pod.metadata().namespace_();
     const bool podHasAffinity = hasRequiredNodeAffinity(pod);
-    const std::vector<NodeInfo::MemoKey> keys = memoKeys(cs, ns);
+    const auto matching = matchingPerNode(snapshot, cs, ns);
 
     s->constraints = constraints;
     s->perConstraint.resize(nc);
@@ -531,12 +557,8 @@ PluginStatus PodTopologySpread::preFilter(CycleState &state, const core::Pod &po
             pending.push_back(node);
         if (counted.empty())
             continue;
-        // Counted once per node and selector until the node changes.
-        for (const std::size_t i : counted) {
-            s->perConstraint[i].matchNum[row[i]] += nodes[node].rememberedCount(keys[i], [&] {
-                return countPodsMatchSelector(nodes[node].pods(), cs[i].selector, ns);
-            });
-        }
+        for (const std::size_t i : counted)
+            s->perConstraint[i].matchNum[row[i]] += (*matching[i])[node];
     }
     // Nodes that are not eligible still see the count of their domain.
     for (const std::size_t node : pending) {
@@ -661,34 +683,85 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
     s->numNodes = n;
     s->nodeDomain.assign(n * nc, kNoDomain);
 
+    // Each constraint's topology as numbers per node (Snapshot::domains), and
+    // the domain id of each number in this cycle (kNoDomain: no feasible node
+    // has it). A node without the key, or with an empty value, is in the
+    // domain "" (slot names.size()), as upstream's topologyPair{key, ""}.
+    s->topology.resize(nc);
+    std::vector<std::vector<std::int32_t>> idOf(nc);
+    for (std::size_t i = 0; i < nc; ++i) {
+        s->topology[i] = snapshot.domains(cs[i].topologyKey);
+        idOf[i].assign(s->topology[i]->names.size() + 1, kNoDomain);
+    }
+    auto slotOf = [&](std::size_t i, std::size_t node) -> std::size_t {
+        const Snapshot::Domains &topology = *s->topology[i];
+        const std::int32_t number = topology.ofNode[node];
+        const auto none = topology.names.size();
+        return number < 0 || topology.names[static_cast<std::size_t>(number)].empty()
+                   ? none
+                   : static_cast<std::size_t>(number);
+    };
+    auto hasAllKeys = [&](std::size_t node) {
+        for (std::size_t i = 0; i < nc; ++i) {
+            if (s->topology[i]->ofNode[node] < 0)
+                return false;
+        }
+        return true;
+    };
+    auto addDomain = [&](std::size_t i, std::string_view value) {
+        const auto [entry, added] =
+            s->domains[i].try_emplace(value, static_cast<std::int32_t>(s->counts[i].size()));
+        if (added)
+            s->counts[i].push_back(0);
+        return entry->second;
+    };
+
     // initPreScoreState: the domains of the feasible nodes.
     std::vector<char> feasible(n, 0);
     for (const NodeInfo *info : filtered) {
         const auto index = indexIn(s->nodes, n, *info);
-        std::int32_t *row = index ? s->nodeDomain.data() + *index * nc : nullptr;
-        if (requireAllTopologies && !nodeHasAllKeys(*info, cs)) {
-            s->ignoredNodes.insert(std::string_view(info->name()));
-            if (row)
-                std::fill(row, row + nc, kIgnoredNode);
+        if (!index) { // not one of the snapshot's nodes: by its labels
+            if (requireAllTopologies && !nodeHasAllKeys(*info, cs)) {
+                s->ignoredNodes.insert(std::string_view(info->name()));
+                continue;
+            }
+            for (std::size_t i = 0; i < nc; ++i) {
+                if (cs[i].isHostname)
+                    continue;
+                const std::string *label = info->label(cs[i].topologyKey);
+                const std::string_view value = label ? std::string_view(*label) : "";
+                const std::int32_t id = addDomain(i, value);
+                const auto &names = s->topology[i]->names;
+                const auto known = std::find(names.begin(), names.end(), value);
+                if (value.empty())
+                    idOf[i][names.size()] = id;
+                else if (known != names.end())
+                    idOf[i][static_cast<std::size_t>(known - names.begin())] = id;
+            }
             continue;
         }
-        if (index)
-            feasible[*index] = 1;
+        const std::size_t node = *index;
+        std::int32_t *row = s->nodeDomain.data() + node * nc;
+        if (requireAllTopologies && !hasAllKeys(node)) {
+            s->ignoredNodes.insert(std::string_view(info->name()));
+            std::fill(row, row + nc, kIgnoredNode);
+            continue;
+        }
+        feasible[node] = 1;
         for (std::size_t i = 0; i < nc; ++i) {
-            const std::string *label = info->label(cs[i].topologyKey);
-            if (!label) {
-                if (row)
-                    row[i] = kMissingKey;
-            }
+            const bool missing = s->topology[i]->ofNode[node] < 0;
+            if (missing)
+                row[i] = kMissingKey;
             if (cs[i].isHostname)
                 continue;
-            const std::string_view value = label ? std::string_view(*label) : std::string_view();
-            const auto [entry, added] =
-                s->domains[i].try_emplace(value, static_cast<std::int32_t>(s->counts[i].size()));
-            if (added)
-                s->counts[i].push_back(0);
-            if (row && label)
-                row[i] = entry->second;
+            const std::size_t slot = slotOf(i, node);
+            std::int32_t &id = idOf[i][slot];
+            if (id == kNoDomain)
+                id = addDomain(i, slot == s->topology[i]->names.size()
+                                      ? std::string_view()
+                                      : std::string_view(s->topology[i]->names[slot]));
+            if (!missing)
+                row[i] = id;
         }
     }
     s->weights.resize(nc);
@@ -699,58 +772,38 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
     }
 
     // Count matching pods over all nodes, for the domains found above, and
-    // (the same pass over the pods) each feasible node's own count for the
-    // hostname constraints, which upstream counts in Score.
+    // each feasible node's own count for the hostname constraints, which
+    // upstream counts in Score.
     bool anyHostname = false;
     for (const Constraint &c : cs)
         anyHostname = anyHostname || c.isHostname;
     if (anyHostname)
         s->hostCount.assign(n * nc, -1);
     const bool podHasAffinity = hasRequiredNodeAffinity(pod);
-    const std::vector<NodeInfo::MemoKey> keys = memoKeys(cs, ns);
-    std::vector<std::pair<std::size_t, std::int32_t>> counted;
-    std::vector<std::size_t> hosted;
-    counted.reserve(nc);
-    hosted.reserve(nc);
+    bool anyInclusionPolicy = false; // else every node is included
+    for (const Constraint &c : cs)
+        anyInclusionPolicy = anyInclusionPolicy || (c.honorNodeAffinity && podHasAffinity) ||
+                             c.honorNodeTaints;
+    const auto matching = matchingPerNode(snapshot, cs, ns);
     for (std::size_t node = 0; node < n; ++node) {
-        const NodeInfo &info = nodes[node];
-        const core::Node &object = info.node();
-        if (requireAllTopologies && !nodeHasAllKeys(info, cs))
+        if (requireAllTopologies && !hasAllKeys(node))
             continue;
-        const std::int32_t *row = s->nodeDomain.data() + node * nc;
-        InclusionCheck inclusion(pod, object, podHasAffinity);
-        counted.clear();
-        hosted.clear();
+        std::optional<InclusionCheck> inclusion;
+        if (anyInclusionPolicy)
+            inclusion.emplace(pod, nodes[node].node(), podHasAffinity);
         for (std::size_t i = 0; i < nc; ++i) {
             if (cs[i].isHostname) {
-                if (feasible[node] && row[i] != kMissingKey) {
-                    s->hostCount[node * nc + i] = 0;
-                    if (!cs[i].selector.isEmpty())
-                        hosted.push_back(i);
-                }
+                if (feasible[node] && s->topology[i]->ofNode[node] >= 0)
+                    s->hostCount[node * nc + i] = matching[i] ? (*matching[i])[node] : 0;
                 continue;
             }
-            if (s->domains[i].empty() || cs[i].selector.isEmpty())
+            if (!matching[i] || s->counts[i].empty())
                 continue;
-            if (!inclusion.matches(cs[i]))
+            const std::int32_t id = idOf[i][slotOf(i, node)];
+            if (id == kNoDomain || (inclusion && !inclusion->matches(cs[i])))
                 continue;
-            const std::string *label = info.label(cs[i].topologyKey);
-            const std::string_view value = label ? std::string_view(*label) : std::string_view();
-            const auto domain = s->domains[i].find(value);
-            if (domain != s->domains[i].end())
-                counted.emplace_back(i, domain->second);
+            s->counts[i][static_cast<std::size_t>(id)] += (*matching[i])[node];
         }
-        if (counted.empty() && hosted.empty())
-            continue;
-        // Counted once per node and selector until the node changes.
-        auto count = [&](std::size_t i) {
-            return info.rememberedCount(
-                keys[i], [&] { return countPodsMatchSelector(info.pods(), cs[i].selector, ns); });
-        };
-        for (const auto &[i, domain] : counted)
-            s->counts[i][domain] += count(i);
-        for (const std::size_t i : hosted)
-            s->hostCount[node * nc + i] += count(i);
     }
     state.write(std::string(kPreScoreStateKey), std::move(s));
     return {};
@@ -771,13 +824,15 @@ PluginStatus PodTopologySpread::score(const CycleState &state, const core::Pod &
         *score = 0;
         return {};
     }
-    const LabelMap &labels = nodeInfo.node().metadata().labels();
+    // The node object is read only off the fast path (not one of the
+    // snapshot's nodes).
+    const LabelMap *labelsOrNull = row ? nullptr : &nodeInfo.node().metadata().labels();
     double total = 0;
     for (std::size_t i = 0; i < nc; ++i) {
         const Constraint &c = cs[i];
         std::int64_t count = 0;
         if (c.isHostname) {
-            if (row ? row[i] == kMissingKey : !labels.contains(c.topologyKey))
+            if (row ? row[i] == kMissingKey : !labelsOrNull->contains(c.topologyKey))
                 continue;
             const std::int64_t counted = row ? s->hostCount[*index * nc + i] : -1;
             count = counted >= 0 ? counted
@@ -788,6 +843,7 @@ PluginStatus PodTopologySpread::score(const CycleState &state, const core::Pod &
             if (domain == kMissingKey)
                 continue;
             if (domain == kNoDomain) {
+                const LabelMap &labels = nodeInfo.node().metadata().labels();
                 const auto it = labels.find(c.topologyKey);
                 if (it == labels.end())
                     continue;

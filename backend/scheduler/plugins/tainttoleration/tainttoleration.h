@@ -23,6 +23,8 @@ public:
     static std::string untoleratedTaintReason(std::string_view key, std::string_view value);
 
     std::string_view name() const override { return kName; }
+    // Its answers depend on the pod and the node alone (see Plugin).
+    bool nodeLocal() const override { return true; }
     PluginStatus filter(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                         const NodeInfo &nodeInfo) const override;
     PluginStatus preScore(CycleState &state, const k8s::io::api::core::v1::Pod &pod,
