@@ -172,15 +172,16 @@ Status NodeSimulator::addNodeLocked(NodeConfig config, bool adopted)
     if (m_kubelets.contains(config.name))
         return Status::alreadyExists("node \"" + config.name + "\" is already hosted");
     if (config.podCIDR.empty() || config.internalIP.empty()) {
-        std::set<std::string> cidrs, ips;
-        for (const auto &[name, k] : m_kubelets) {
-            cidrs.insert(k->config().podCIDR);
-            ips.insert(k->config().internalIP);
-        }
-        for (int n = 0; n < kMaxSimulatedNodes; ++n) {
-            if (config.podCIDR.empty() && cidrs.contains(podCIDRFor(n)))
+        // The lowest free number (below m_firstMaybeFree every number is
+        // taken, so adding thousands of nodes is not quadratic).
+        for (int n = m_firstMaybeFree; n < kMaxSimulatedNodes; ++n) {
+            const bool cidrTaken = m_podCIDRs.contains(podCIDRFor(n));
+            const bool ipTaken = m_internalIPs.contains(internalIPFor(n));
+            if (n == m_firstMaybeFree && cidrTaken && ipTaken)
+                ++m_firstMaybeFree;
+            if (config.podCIDR.empty() && cidrTaken)
                 continue;
-            if (config.internalIP.empty() && ips.contains(internalIPFor(n)))
+            if (config.internalIP.empty() && ipTaken)
                 continue;
             if (config.podCIDR.empty())
                 config.podCIDR = podCIDRFor(n);
@@ -197,6 +198,8 @@ Status NodeSimulator::addNodeLocked(NodeConfig config, bool adopted)
         kubelet->setStaticPods(std::move(pending->second));
         m_pendingStatic.erase(pending);
     }
+    m_podCIDRs.insert(kubelet->config().podCIDR);
+    m_internalIPs.insert(kubelet->config().internalIP);
     m_kubelets.emplace(name, kubelet);
     if (adopted)
         m_adopted.insert(name);
@@ -205,6 +208,15 @@ Status NodeSimulator::addNodeLocked(NodeConfig config, bool adopted)
     if (m_started && !m_stopped)
         kubelet->start();
     return {};
+}
+
+void NodeSimulator::forgetAddressesLocked(const Kubelet &kubelet)
+{
+    if (const auto it = m_podCIDRs.find(kubelet.config().podCIDR); it != m_podCIDRs.end())
+        m_podCIDRs.erase(it);
+    if (const auto it = m_internalIPs.find(kubelet.config().internalIP); it != m_internalIPs.end())
+        m_internalIPs.erase(it);
+    m_firstMaybeFree = 0;
 }
 
 Status NodeSimulator::removeNode(const std::string &name)
@@ -216,6 +228,7 @@ Status NodeSimulator::removeNode(const std::string &name)
         if (it == m_kubelets.end())
             return Status::notFound("node \"" + name + "\" is not hosted");
         k = it->second;
+        forgetAddressesLocked(*k);
         m_kubelets.erase(it);
         m_adopted.erase(name);
         m_released.insert(name);
@@ -447,6 +460,7 @@ void NodeSimulator::onNodeDeleted(const client::ObjectPtr &obj)
             return;
         k = it->second;
         if (m_adopted.contains(name)) {
+            forgetAddressesLocked(*k);
             m_kubelets.erase(it);
             m_adopted.erase(name);
         }

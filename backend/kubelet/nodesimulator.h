@@ -176,6 +176,8 @@ private:
     std::shared_ptr<Kubelet> kubeletOfPod(const std::string &ns, const std::string &name) const;
     std::vector<std::shared_ptr<Kubelet>> kubelets() const;
     Status addNodeLocked(NodeConfig config, bool adopted);
+    // Takes `kubelet`'s pod CIDR and internal IP off the taken ones.
+    void forgetAddressesLocked(const Kubelet &kubelet);
     Status sync(const std::string &key);
     void adoptOrForget(const std::string &node);
     void enqueuePod(const client::ObjectPtr &pod);
@@ -193,6 +195,11 @@ private:
 
     mutable std::mutex m_mutex; // guards everything below
     std::map<std::string, std::shared_ptr<Kubelet>> m_kubelets;
+    // The hosted kubelets' pod CIDRs and internal IPs, and a number below
+    // which every generated pair is taken (addNodeLocked's search start).
+    std::multiset<std::string> m_podCIDRs;
+    std::multiset<std::string> m_internalIPs;
+    int m_firstMaybeFree = 0;
     std::set<std::string> m_adopted;
     std::set<std::string> m_released; // removed by removeNode: not adopted again
     std::map<std::string, std::vector<StaticPod>> m_pendingStatic; // for nodes not hosted yet
