@@ -49,8 +49,7 @@ SchedulingQueue::SchedulingQueue(const Clock &clock, LessFunc less, Options opti
             std::lock_guard lock(m_mutex);
             m_roundBudget = 0;
             if (!gate->isOpen())
-                for (const auto &[key, entry] : m_pods)
-                    m_roundBudget += entry.state == State::Active;
+                m_roundBudget = m_active.size();
             m_wake.notify_all();
         });
 }
@@ -83,11 +82,16 @@ void SchedulingQueue::update(PodPtr pod)
             entry.info.timestamp = m_clock.now();
             entry.state = State::Active;
             entry.seq = ++m_seq;
-            m_pods.emplace(key, std::move(entry));
+            m_active.insert(&m_pods.emplace(key, std::move(entry)).first->second);
         } else {
             Entry &entry = it->second;
             const bool changed = isPodUpdated(*entry.info.pod, *pod);
+            const bool active = entry.state == State::Active;
+            if (active) // its place may change with the pod (priority)
+                m_active.erase(&entry);
             entry.info.pod = std::move(pod);
+            if (active)
+                m_active.insert(&entry);
             if (entry.state == State::InFlight) {
                 entry.changed = entry.changed || changed || entry.removed;
                 entry.removed = false; // deleted and created again meanwhile
@@ -107,10 +111,12 @@ void SchedulingQueue::remove(const std::string &key)
     auto it = m_pods.find(key);
     if (it == m_pods.end())
         return;
-    if (it->second.state == State::InFlight)
+    if (it->second.state == State::InFlight) {
         it->second.removed = true;
-    else
+    } else {
+        m_active.erase(&it->second);
         m_pods.erase(it);
+    }
     syncIdleLocked();
 }
 
@@ -122,6 +128,7 @@ void SchedulingQueue::clear()
             it->second.removed = true;
             ++it;
         } else {
+            m_active.erase(&it->second);
             it = m_pods.erase(it);
         }
     }
@@ -140,18 +147,10 @@ std::optional<SchedulingQueue::Popped> SchedulingQueue::pop()
             m_wake.wait(lock);
             continue;
         }
-        Entry *best = nullptr;
-        for (auto &[key, entry] : m_pods) {
-            if (entry.state != State::Active)
-                continue;
-            if (!best)
-                best = &entry;
-            else if (m_less && m_less(entry.info, best->info))
-                best = &entry;
-            else if ((!m_less || !m_less(best->info, entry.info)) && entry.seq < best->seq)
-                best = &entry;
-        }
-        if (best) {
+        if (!m_active.empty()) {
+            Entry *best = *m_active.begin();
+            m_active.erase(m_active.begin());
+            ++m_inFlight;
             m_roundBudget = paused ? m_roundBudget - 1 : 0;
             best->state = State::InFlight;
             best->removed = false;
@@ -173,6 +172,7 @@ void SchedulingQueue::done(const std::string &key)
     if (it == m_pods.end() || it->second.state != State::InFlight)
         return;
     m_pods.erase(it);
+    --m_inFlight;
     syncIdleLocked();
 }
 
@@ -185,6 +185,7 @@ void SchedulingQueue::addUnschedulable(const std::string &key, std::uint64_t cyc
         if (it == m_pods.end() || it->second.state != State::InFlight)
             return;
         Entry &entry = it->second;
+        --m_inFlight;
         if (entry.removed || m_closed) {
             m_pods.erase(it);
         } else {
@@ -208,6 +209,7 @@ void SchedulingQueue::addBackoff(const std::string &key)
         if (it == m_pods.end() || it->second.state != State::InFlight)
             return;
         Entry &entry = it->second;
+        --m_inFlight;
         if (entry.removed || m_closed) {
             m_pods.erase(it);
         } else {
@@ -315,8 +317,22 @@ void SchedulingQueue::toActiveOrBackoffLocked(Entry &entry, Clock::Time now)
 
 void SchedulingQueue::makeActiveLocked(Entry &entry)
 {
+    if (entry.state == State::Active)
+        m_active.erase(&entry);
     entry.state = State::Active;
     entry.seq = ++m_seq;
+    m_active.insert(&entry);
+}
+
+bool SchedulingQueue::ActiveOrder::operator()(const Entry *a, const Entry *b) const
+{
+    if (queue->m_less) {
+        if (queue->m_less(a->info, b->info))
+            return true;
+        if (queue->m_less(b->info, a->info))
+            return false;
+    }
+    return a->seq < b->seq;
 }
 
 void SchedulingQueue::flushLocked(Clock::Time now)
@@ -381,16 +397,7 @@ void SchedulingQueue::syncIdleLocked()
 {
     if (!m_idle)
         return;
-    int work = 0;
-    if (!m_closed) {
-        for (const auto &[key, entry] : m_pods)
-            if (entry.state == State::Active || entry.state == State::InFlight)
-                ++work;
-    } else {
-        for (const auto &[key, entry] : m_pods)
-            if (entry.state == State::InFlight)
-                ++work;
-    }
+    const int work = m_inFlight + (m_closed ? 0 : static_cast<int>(m_active.size()));
     if (work > m_reportedWork)
         m_idle->addWork(work - m_reportedWork);
     else if (work < m_reportedWork)

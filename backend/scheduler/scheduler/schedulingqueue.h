@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace k8s::io::api::core::v1 {
@@ -136,6 +137,13 @@ private:
         bool changed = false;    // InFlight: updated meanwhile (a move request for it)
     };
 
+    // activeQ's order: the framework's QueueSort, then arrival (seq).
+    struct ActiveOrder
+    {
+        const SchedulingQueue *queue = nullptr;
+        bool operator()(const Entry *a, const Entry *b) const;
+    };
+
     Clock::Time backoffExpiry(const Entry &entry) const;
     void toActiveOrBackoffLocked(Entry &entry, Clock::Time now);
     void makeActiveLocked(Entry &entry);
@@ -156,6 +164,11 @@ private:
     mutable std::mutex m_mutex; // guards everything below
     std::condition_variable m_wake;
     std::map<std::string, Entry> m_pods;
+    // The Active entries of m_pods in activeQ order (pop() takes the first),
+    // and how many are InFlight: O(log n) per change instead of a walk over
+    // every queued pod.
+    std::set<Entry *, ActiveOrder> m_active{ActiveOrder{this}};
+    int m_inFlight = 0;
     std::uint64_t m_seq = 0;
     std::uint64_t m_cycle = 0;
     std::uint64_t m_moveRequestCycle = 0;
