@@ -519,7 +519,8 @@ private slots:
         QVERIFY(f.sim.setProbeResult("default", "web", "web", true, ProbeKind::Liveness));
         // Stops within its 2 s grace period, then restarts at once.
         QVERIFY(f.cluster.run(3s));
-        const core::ContainerStatus &cs = f.pod()->status().container_statuses(0);
+        const auto pod = f.pod(); // held: the cache may replace its copy meanwhile
+        const core::ContainerStatus &cs = pod->status().container_statuses(0);
         QCOMPARE(cs.restart_count(), 1);
         QVERIFY(cs.state().has_running());
         QCOMPARE(cs.last_state().terminated().exit_code(), 137);
