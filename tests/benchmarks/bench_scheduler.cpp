@@ -11,9 +11,10 @@
 //
 // BM_ScheduleEndToEnd — through the API: a store on disk (power-safe: every
 // write durable before it is acknowledged), the API server, the scheduler
-// part with its informers; pods are created by 4 in-process clients and the
-// clock stops when a pod watch has seen every one of them bound. Nodes are
-// created before the clock starts.
+// part with its informers; pods are created by 32 in-process clients (each
+// create waits for its durable commit, so fewer creators would limit the
+// rate, not the scheduler) and the clock stops when a pod watch has seen
+// every one of them bound. Nodes are created before the clock starts.
 //
 // Full sizes (5,000 nodes; 10,000 and 50,000 pods) need KUBIST_BENCH_FULL=1;
 // without it the programs run small sizes (the test suite's smoke run):
