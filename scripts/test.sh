@@ -7,7 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Wall time of each stage, for CI logs.
+stage_start=$SECONDS
+total_start=$SECONDS
+stage_done() {
+    echo "stage $1: $((SECONDS - stage_start)) s"
+    stage_start=$SECONDS
+}
+
 ./scripts/setup.sh
+stage_done setup
 
 # ccache: CI builds a clone in another folder; relative paths let it hit.
 export CCACHE_BASEDIR="$PWD"
@@ -20,12 +29,15 @@ jobs="$(nproc)"
 
 cmake --preset ci
 cmake --build --preset ci -j "$jobs"
+stage_done build
 ctest --preset ci -j "$jobs"
+stage_done ctest
 
 # libFuzzer (clang, ASan + UBSan): every decoder and parser for a bounded
 # time, two at a time, plus every kept regression input.
 if [ "${KUBIST_SKIP_FUZZ:-0}" != 1 ]; then
     FUZZ_SECONDS="${FUZZ_SECONDS:-30}" ./scripts/fuzz.sh
+    stage_done fuzz
 fi
 
 if [ "${KUBIST_SKIP_ASAN:-0}" != 1 ]; then
@@ -34,5 +46,8 @@ if [ "${KUBIST_SKIP_ASAN:-0}" != 1 ]; then
     # binary, the e2e tests or the package).
     mapfile -t unit < <(ctest --preset asan -N | awk '/Test +#[0-9]+:/ {print $3}')
     cmake --build --preset asan -j "$jobs" --target "${unit[@]}"
+    stage_done asan-build
     ctest --preset asan -j "$jobs"
+    stage_done asan-ctest
 fi
+echo "stage total: $((SECONDS - total_start)) s"
