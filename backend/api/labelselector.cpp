@@ -829,4 +829,17 @@ std::string LabelSelector::toString() const
     return out;
 }
 
+bool labelsEqual(const google::protobuf::Map<std::string, std::string> &a,
+                 const google::protobuf::Map<std::string, std::string> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (const auto &[key, value] : a) {
+        const auto it = b.find(key);
+        if (it == b.end() || it->second != value)
+            return false;
+    }
+    return true;
+}
+
 } // namespace kubist::api

@@ -2,6 +2,8 @@
 
 #include "backend/util/status.h"
 
+#include <google/protobuf/map.h>
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -126,5 +128,10 @@ private:
     std::vector<Requirement> m_requirements;
     bool m_nothing = false;
 };
+
+// Whether two label maps (metadata.labels, matchLabels) hold the same keys
+// with the same values.
+bool labelsEqual(const google::protobuf::Map<std::string, std::string> &a,
+                 const google::protobuf::Map<std::string, std::string> &b);
 
 } // namespace kubist::api

@@ -104,11 +104,7 @@ void EventRecorder::record(const google::protobuf::Message &object, const std::s
     const auto nanos =
         std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
     const auto eventName = [&] {
-        std::uint64_t sequence = 0;
-        {
-            std::lock_guard lock(m_mutex);
-            sequence = ++m_sequence;
-        }
+        const std::uint64_t sequence = ++m_sequence;
         char suffix[17];
         std::snprintf(suffix, sizeof suffix, "%016llx",
                       static_cast<unsigned long long>(nanos) + m_salt + sequence);

@@ -3,6 +3,7 @@
 #include "backend/client/client.h"
 #include "backend/util/clock.h"
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <map>
@@ -64,11 +65,11 @@ private:
     const std::string m_component;
     const std::string m_host;
     const uint64_t m_salt; // random, so restarted recorders pick fresh names
+    std::atomic<uint64_t> m_sequence{0};
 
     std::mutex m_mutex; // guards everything below
     std::map<Key, Seen> m_seen;
     std::list<Key> m_order; // least recently used first
-    uint64_t m_sequence = 0;
 };
 
 } // namespace kubist::client

@@ -51,19 +51,6 @@ bool sameRef(const meta::OwnerReference *a, const meta::OwnerReference *b)
     return a->uid() == b->uid() && a->name() == b->name() && a->kind() == b->kind();
 }
 
-bool labelsEqual(const google::protobuf::Map<std::string, std::string> &a,
-                 const google::protobuf::Map<std::string, std::string> &b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (const auto &[k, v] : a) {
-        const auto it = b.find(k);
-        if (it == b.end() || it->second != v)
-            return false;
-    }
-    return true;
-}
-
 // The ReplicaSet of `rsList` whose template matches the Deployment's
 // (upstream FindNewReplicaSet: the oldest when several match).
 std::shared_ptr<const apps::ReplicaSet>
@@ -230,7 +217,7 @@ void DeploymentController::onReplicaSetUpdated(const client::ObjectPtr &oldObj,
             enqueue(*d);
         return;
     }
-    if (refChanged || !labelsEqual(oldRS.metadata().labels(), rs.metadata().labels()))
+    if (refChanged || !api::labelsEqual(oldRS.metadata().labels(), rs.metadata().labels()))
         for (const auto &d : deploymentsSelecting(rs))
             enqueue(*d);
 }

@@ -14,7 +14,6 @@
 #include <mutex>
 #include <random>
 #include <set>
-#include <unordered_map>
 
 namespace kubist::scheduler {
 
@@ -95,6 +94,17 @@ std::string equivalenceKey(const core::Pod &pod)
         pod.spec().SerializeToCodedStream(&coded);
     }
     return key;
+}
+
+// One Filter plugin on one node: Success when it passed (or skipped), else
+// its status with the plugin's name (a rejection or an error).
+PluginStatus runFilter(const FilterPlugin &plugin, const CycleState &state, const core::Pod &pod,
+                       const NodeInfo &info)
+{
+    PluginStatus status = plugin.filter(state, pod, info);
+    if (status.isSuccess() || status.isSkip())
+        return {};
+    return status.withPlugin(std::string(plugin.name()));
 }
 
 } // namespace
@@ -204,8 +214,12 @@ Framework::create(const Registry &registry, const Profile &profile, const Plugin
             fw->m_postFilter.push_back(p);
         if (const auto *p = dynamic_cast<const PreScorePlugin *>(plugin.get()))
             fw->m_preScore.push_back(p);
-        if (const auto *p = dynamic_cast<const ScorePlugin *>(plugin.get()))
-            fw->m_score.push_back({p, config.weight == 0 ? 1 : config.weight, plugin->nodeLocal()});
+        if (const auto *p = dynamic_cast<const ScorePlugin *>(plugin.get())) {
+            const bool local = plugin->nodeLocal();
+            fw->m_score.push_back(
+                {p, config.weight == 0 ? 1 : config.weight, local, fw->m_localScores});
+            fw->m_localScores += local ? 1 : 0;
+        }
         if (const auto *p = dynamic_cast<const ReservePlugin *>(plugin.get()))
             fw->m_reserve.push_back(p);
         if (const auto *p = dynamic_cast<const BindPlugin *>(plugin.get()))
@@ -312,19 +326,16 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
             anyLocal = anyLocal || m_filterLocal[f];
         }
     }
-    std::size_t localScores = 0;
-    for (const ScoreEntry &entry : m_score)
-        localScores += entry.nodeLocal ? 1 : 0;
 
     // The node-local plugins' answers for this pod's spec, unless the cache
     // is in use (another thread, or a cycle this one is nested in). Released
     // before PostFilter, which may run cycles of its own.
     std::unique_lock<std::mutex> cacheLock;
     EquivalenceCache::Entry *cached = nullptr;
-    if (anyLocal || localScores > 0) {
+    if (anyLocal || m_localScores > 0) {
         cacheLock = std::unique_lock(m_equivalence->mutex, std::try_to_lock);
         if (cacheLock.owns_lock())
-            cached = &m_equivalence->entryFor(equivalenceKey(pod), infos.size(), localScores);
+            cached = &m_equivalence->entryFor(equivalenceKey(pod), infos.size(), m_localScores);
     }
 
     // Filter, on every node. Rejections are kept as (node index, status).
@@ -362,12 +373,11 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
                 for (const std::size_t f : filters) {
                     if (!m_filterLocal[f])
                         continue;
-                    PluginStatus status = m_filter[f]->filter(state, pod, info);
-                    if (status.isSuccess() || status.isSkip())
+                    verdict = runFilter(*m_filter[f], state, pod, info);
+                    if (verdict.isSuccess())
                         continue;
-                    if (!status.isRejected())
-                        return pluginError("Filter", m_filter[f]->name(), status);
-                    verdict = status.withPlugin(std::string(m_filter[f]->name()));
+                    if (!verdict.isRejected())
+                        return pluginError("Filter", m_filter[f]->name(), verdict);
                     by = static_cast<std::int32_t>(f);
                     break;
                 }
@@ -385,12 +395,12 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
                     continue;
                 rejected.emplace_back(n, cached->rejection[n]);
             } else {
-                PluginStatus status = plugin->filter(state, pod, info);
-                if (status.isSuccess() || status.isSkip())
+                PluginStatus status = runFilter(*plugin, state, pod, info);
+                if (status.isSuccess())
                     continue;
                 if (!status.isRejected())
                     return pluginError("Filter", plugin->name(), status);
-                rejected.emplace_back(n, status.withPlugin(std::string(plugin->name())));
+                rejected.emplace_back(n, std::move(status));
             }
             unschedulablePlugins.insert(rejected.back().second.plugin());
             fits = false;
@@ -451,26 +461,20 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         scoreSkipped[p] = state.isScoreSkipped(m_score[p].plugin->name()) ? 1 : 0;
     // The node-local plugins' raw scores of nodes whose answers are not
     // cached yet.
-    if (cached && localScores > 0) {
+    if (cached && m_localScores > 0) {
         for (std::size_t i = 0; i < feasible.size(); ++i) {
             const std::size_t n = feasibleIndex[i];
             if (cached->scoreGeneration[n] == feasible[i]->generation())
                 continue;
-            std::int64_t *row = cached->raw.data() + n * localScores;
-            std::size_t j = 0;
+            std::int64_t *row = cached->raw.data() + n * m_localScores;
             for (std::size_t p = 0; p < m_score.size(); ++p) {
                 const ScoreEntry &entry = m_score[p];
-                if (!entry.nodeLocal)
+                if (!entry.nodeLocal || scoreSkipped[p])
                     continue;
-                if (!scoreSkipped[p]) {
-                    std::int64_t score = 0;
-                    const PluginStatus status =
-                        entry.plugin->score(state, pod, *feasible[i], &score);
-                    if (!status.isSuccess())
-                        return pluginError("Score", entry.plugin->name(), status);
-                    row[j] = score;
-                }
-                ++j;
+                const PluginStatus status =
+                    entry.plugin->score(state, pod, *feasible[i], &row[entry.localColumn]);
+                if (!status.isSuccess())
+                    return pluginError("Score", entry.plugin->name(), status);
             }
             cached->scoreGeneration[n] = feasible[i]->generation();
         }
@@ -480,7 +484,6 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
     totals.assign(feasible.size(), 0);
     scratch.raw.resize(std::max(scratch.raw.size(), m_score.size()));
     scratch.normalized.resize(std::max(scratch.normalized.size(), m_score.size()));
-    std::size_t localColumn = 0; // among the node-local Score plugins
     for (std::size_t p = 0; p < m_score.size(); ++p) {
         const ScoreEntry &entry = m_score[p];
         Column &column = columns[p];
@@ -488,7 +491,6 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         column.raw = &scratch.raw[p];
         column.normalized = &scratch.normalized[p];
         const std::string_view name = entry.plugin->name();
-        const std::size_t local = entry.nodeLocal ? localColumn++ : 0;
         if (scoreSkipped[p]) {
             column.skipped = true;
             continue;
@@ -500,7 +502,7 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         for (std::size_t i = 0; i < feasible.size(); ++i) {
             std::int64_t score = 0;
             if (cached && entry.nodeLocal) {
-                score = cached->raw[feasibleIndex[i] * localScores + local];
+                score = cached->raw[feasibleIndex[i] * m_localScores + entry.localColumn];
             } else {
                 const PluginStatus status = entry.plugin->score(state, pod, *feasible[i], &score);
                 if (!status.isSuccess())
@@ -631,10 +633,9 @@ PluginStatus Framework::runFilterPlugins(const CycleState &state, const core::Po
     for (const FilterPlugin *plugin : m_filter) {
         if (state.isFilterSkipped(plugin->name()))
             continue;
-        const PluginStatus status = plugin->filter(state, pod, nodeInfo);
-        if (status.isSuccess() || status.isSkip())
-            continue;
-        return status.withPlugin(std::string(plugin->name()));
+        PluginStatus status = runFilter(*plugin, state, pod, nodeInfo);
+        if (!status.isSuccess())
+            return status;
     }
     return {};
 }

@@ -141,6 +141,7 @@ private:
         const ScorePlugin *plugin = nullptr;
         std::int64_t weight = 1;
         bool nodeLocal = false;
+        std::size_t localColumn = 0; // nodeLocal: its place among the node-local ones
     };
     struct EquivalenceCache;
 
@@ -165,6 +166,7 @@ private:
     std::vector<const PostFilterPlugin *> m_postFilter;
     std::vector<const PreScorePlugin *> m_preScore;
     std::vector<ScoreEntry> m_score;
+    std::size_t m_localScores = 0; // node-local Score plugins in m_score
     std::vector<const ReservePlugin *> m_reserve;
     std::vector<const BindPlugin *> m_bind;
     std::unique_ptr<EquivalenceCache> m_equivalence; // never null

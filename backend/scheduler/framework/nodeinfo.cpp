@@ -1,5 +1,6 @@
 #include "backend/scheduler/framework/nodeinfo.h"
 
+#include "backend/api/labelselector.h"
 #include "backend/api/quantity.h"
 #include "backend/scheduler/framework/podresources.h"
 
@@ -45,19 +46,6 @@ bool samePod(const core::Pod &a, const core::Pod &b)
            a.metadata().name() == b.metadata().name();
 }
 
-bool sameLabels(const google::protobuf::Map<std::string, std::string> &a,
-                const google::protobuf::Map<std::string, std::string> &b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (const auto &[key, value] : a) {
-        const auto it = b.find(key);
-        if (it == b.end() || it->second != value)
-            return false;
-    }
-    return true;
-}
-
 std::uint64_t nextGeneration()
 {
     static std::atomic<std::uint64_t> last{0};
@@ -98,7 +86,7 @@ NodeInfo::NodeInfo(std::shared_ptr<const core::Node> node)
 
 void NodeInfo::setNode(std::shared_ptr<const core::Node> node)
 {
-    if (!m_node || !sameLabels(m_node->metadata().labels(), node->metadata().labels()))
+    if (!m_node || !api::labelsEqual(m_node->metadata().labels(), node->metadata().labels()))
         m_labelsGeneration = nextGeneration();
     m_node = std::move(node);
     m_name = &m_node->metadata().name();
