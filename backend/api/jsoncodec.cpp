@@ -516,40 +516,46 @@ private:
                         depth + 1);
                 continue;
             }
-            if (fd->is_repeated()) {
-                const int n = r->FieldSize(msg, fd);
-                if (n == 0 && !f.always && !f.nullable)
-                    continue;
-                key(f.jsonName, first);
-                if (n == 0 && !f.always)
-                    m_out += "null";
-                else if (fd->is_map())
-                    mapField(msg, r, fd, depth);
-                else
-                    repeatedField(msg, r, fd, n, depth);
-                continue;
-            }
-            const bool has = r->HasField(msg, fd);
-            if (!has && !f.always && !f.nullable)
+            if (!jsonMemberWritten(msg, f))
                 continue;
             key(f.jsonName, first);
-            if (!has && f.nullable) {
-                m_out += "null";
-            } else if (fd->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-                const Message &sub = r->GetMessage(msg, fd);
-                const MessageInfo &subInfo = MessageInfo::of(fd->message_type());
-                if (subInfo.special != Special::None)
-                    special(sub, subInfo, has);
-                else if (depth > kMaxEncodeDepth)
-                    m_out += "{}";
-                else
-                    message(sub, nullptr, depth + 1);
-            } else {
-                scalar(msg, r, fd, -1);
-            }
+            value(msg, r, f, depth);
         }
     }
 
+public:
+    // Writes the value of the member for own field `f` (jsonMemberWritten).
+    void value(const Message &msg, const Reflection *r, const FieldInfo &f, int depth)
+    {
+        const FieldDescriptor *fd = f.fd;
+        if (fd->is_repeated()) {
+            const int n = r->FieldSize(msg, fd);
+            if (n == 0 && !f.always)
+                m_out += "null";
+            else if (fd->is_map())
+                mapField(msg, r, fd, depth);
+            else
+                repeatedField(msg, r, fd, n, depth);
+            return;
+        }
+        const bool has = r->HasField(msg, fd);
+        if (!has && f.nullable) {
+            m_out += "null";
+        } else if (fd->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+            const Message &sub = r->GetMessage(msg, fd);
+            const MessageInfo &subInfo = MessageInfo::of(fd->message_type());
+            if (subInfo.special != Special::None)
+                special(sub, subInfo, has);
+            else if (depth > kMaxEncodeDepth)
+                m_out += "{}";
+            else
+                message(sub, nullptr, depth + 1);
+        } else {
+            scalar(msg, r, fd, -1);
+        }
+    }
+
+private:
     static constexpr int kMaxEncodeDepth = 200;
 
     void repeatedField(const Message &msg, const Reflection *r, const FieldDescriptor *fd, int n,
@@ -824,6 +830,19 @@ void JsonCodec::encodeTo(const Message &message, std::string &out, const JsonEnc
 {
     Encoder encoder(out);
     encoder.message(message, &options.typeMeta, 0);
+}
+
+bool JsonCodec::encodeMember(const Message &message, std::string_view jsonName, std::string &out)
+{
+    const FieldInfo *f = MessageInfo::of(message.GetDescriptor()).find(jsonName);
+    if (!f || f->inlined || f->via)
+        return false;
+    const Reflection *r = message.GetReflection();
+    if (!jsonMemberWritten(message, *f))
+        return false;
+    Encoder encoder(out);
+    encoder.value(message, r, *f, 0);
+    return true;
 }
 
 void JsonCodec::appendQuoted(std::string_view s, std::string &out)

@@ -85,6 +85,13 @@ public:
     static void encodeTo(const google::protobuf::Message &message, std::string &out,
                          const JsonEncodeOptions &options = {});
 
+    // Appends the JSON value of `message`'s member `jsonName` (one of its
+    // own fields, not a member of an inlined message) as encode() writes
+    // it inside the object, and returns true; returns false, appending
+    // nothing, when encode() leaves the member out or there is no such field.
+    static bool encodeMember(const google::protobuf::Message &message, std::string_view jsonName,
+                             std::string &out);
+
     // Writes `s` as a JSON string literal (quoted, escaped; invalid UTF-8
     // replaced by U+FFFD as Go's encoder does).
     static void appendQuoted(std::string_view s, std::string &out);

@@ -3,6 +3,7 @@
 #include "kubist_options.pb.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
 
 #include <memory>
 
@@ -75,6 +76,14 @@ const MessageInfo &MessageInfo::of(const google::protobuf::Descriptor *d)
         info->m_byJsonName.emplace(f.jsonName, &f);
     slot = std::move(info);
     return *slot;
+}
+
+bool jsonMemberWritten(const google::protobuf::Message &m, const FieldInfo &f)
+{
+    const google::protobuf::Reflection *r = m.GetReflection();
+    if (f.fd->is_repeated())
+        return r->FieldSize(m, f.fd) != 0 || f.always || f.nullable;
+    return r->HasField(m, f.fd) || f.always || f.nullable;
 }
 
 } // namespace kubist::api

@@ -8,6 +8,7 @@
 namespace google::protobuf {
 class Descriptor;
 class FieldDescriptor;
+class Message;
 } // namespace google::protobuf
 
 namespace kubist::api {
@@ -70,5 +71,9 @@ struct MessageInfo
 private:
     std::unordered_map<std::string_view, const FieldInfo *> m_byJsonName;
 };
+
+// Whether the JSON of `m` has a member for own (not inlined) field `f`:
+// set, or (kubist.always), or (kubist.nullable) written as null.
+bool jsonMemberWritten(const google::protobuf::Message &m, const FieldInfo &f);
 
 } // namespace kubist::api

@@ -1,10 +1,10 @@
 #include "backend/apiserver/apply/fieldmanager.h"
 
 #include "backend/api/jsoncodec.h"
-#include "backend/api/protocodec.h"
 #include "backend/api/schemainfo.h"
 #include "backend/apiserver/apply/managedfields.h"
 #include "backend/apiserver/apply/structured.h"
+#include "backend/apiserver/apply/typedcompare.h"
 
 #include "meta_v1.pb.h"
 
@@ -86,64 +86,6 @@ const Message &emptyOf(const Descriptor *d)
     if (!slot)
         slot = api::Scheme::newMessage(d);
     return *slot;
-}
-
-// Compare of two objects of one type, encoding to JSON only the top-level
-// members that differ (the common write changes one of spec / status).
-void compareObjects(const Message &old, const Message &now, Comparison &out)
-{
-    const Descriptor *d = now.GetDescriptor();
-    const Shape shape = shapeOfMessage(d);
-    const auto *refl = now.GetReflection();
-    bool fallback = false;
-    for (const api::FieldInfo &f : api::MessageInfo::of(d).fields) {
-        const FieldDescriptor *fd = f.fd;
-        const bool plainMessage =
-            !fd->is_repeated() && !f.inlined &&
-            fd->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-            api::MessageInfo::of(fd->message_type()).special == api::Special::None;
-        if (!plainMessage) {
-            google::protobuf::util::MessageDifferencer differ;
-            if (!differ.CompareWithFields(old, now, {fd}, {fd}))
-                fallback = true;
-            continue;
-        }
-        const bool hasOld = refl->HasField(old, fd), hasNow = refl->HasField(now, fd);
-        const Message &a = refl->GetMessage(old, fd), &b = refl->GetMessage(now, fd);
-        bool same;
-        if (fd == metadataField(d)) {
-            google::protobuf::util::MessageDifferencer differ;
-            const Descriptor *md = meta::ObjectMeta::descriptor();
-            differ.IgnoreField(md->FindFieldByName("managed_fields"));
-            differ.IgnoreField(md->FindFieldByName("resource_version"));
-            same = differ.Compare(a, b);
-        } else {
-            same = hasOld == hasNow &&
-                   api::ProtobufCodec::serialize(a) == api::ProtobufCodec::serialize(b);
-        }
-        if (same)
-            continue;
-        auto jsonOf = [&](const Message &sub, bool has) -> std::optional<Json> {
-            if (!has && !f.always)
-                return std::nullopt;
-            if (fd == metadataField(d)) {
-                meta::ObjectMeta copy = static_cast<const meta::ObjectMeta &>(sub);
-                copy.clear_managed_fields();
-                copy.clear_resource_version();
-                return parseJson(api::JsonCodec::encode(copy));
-            }
-            return parseJson(api::JsonCodec::encode(sub));
-        };
-        const std::optional<Json> ja = jsonOf(a, hasOld), jb = jsonOf(b, hasNow);
-        Path path{"f:" + f.jsonName};
-        compare(ja ? &*ja : nullptr, jb ? &*jb : nullptr, childShape(shape, f.jsonName), path, out);
-    }
-    if (fallback) {
-        out = Comparison();
-        const Json a = objectJson(old), b = objectJson(now);
-        Path path;
-        compare(&a, &b, shape, path, out);
-    }
 }
 
 std::string quotedPath(const Path &p)
@@ -252,10 +194,17 @@ void FieldManager::update(const Message *live, Message *next, const std::string 
     if (!md)
         return;
     Comparison c;
-    compareObjects(live ? *live : emptyOf(next->GetDescriptor()), *next, c);
+    TypedCompareOptions options;
+    options.skipServerMetadata = true;
+    compareMessages(live ? *live : emptyOf(next->GetDescriptor()), *next, c, options);
     const FieldSet ignored = ignoredFields(m_kind, m_subresource);
-    const FieldSet changed = c.changed().difference(stripSet()).recursiveDifference(ignored);
-    const FieldSet removed = c.removed.difference(stripSet()).recursiveDifference(ignored);
+    FieldSet changed = std::move(c.added);
+    changed.add(c.modified);
+    changed.remove(stripSet());
+    changed.removeBelow(ignored);
+    FieldSet removed = std::move(c.removed);
+    removed.remove(stripSet());
+    removed.removeBelow(ignored);
     if (changed.empty() && removed.empty()) {
         // Nothing to record: the ledger stays as it stands, byte for byte.
         const bool reset =
@@ -281,12 +230,16 @@ void FieldManager::update(const Message *live, Message *next, const std::string 
         return;
     }
     ManagedFields ledger = startingLedger(live, *next, !m_subresource.empty());
-    if (!changed.empty() || !removed.empty())
-        for (ManagedFieldsEntry &e : ledger.entries())
-            e.fields = e.fields.difference(changed).difference(removed);
+    for (ManagedFieldsEntry &e : ledger.entries()) {
+        e.fields.remove(changed);
+        e.fields.remove(removed);
+    }
     if (!changed.empty()) {
         ManagedFieldsEntry &mine = ledger.entry(manager, "Update", m_apiVersion, m_subresource);
-        mine.fields = mine.fields.unionWith(changed);
+        if (mine.fields.empty())
+            mine.fields = std::move(changed);
+        else
+            mine.fields.add(changed);
         mine.time = now;
     }
     ledger.removeEmpty();

@@ -1,6 +1,7 @@
 #include "backend/apiserver/apply/fieldset.h"
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 namespace kubist::apiserver::apply {
 
@@ -9,13 +10,20 @@ namespace {
 using Json = nlohmann::json;
 using Node = FieldSet::Node;
 
-bool parseNode(const Json &j, Node *node, int depth)
+namespace dom = simdjson::dom;
+
+bool parseNode(dom::element j, Node *node, int depth)
 {
-    if (!j.is_object() || depth > 200)
+    dom::object object;
+    if (j.get_object().get(object) != simdjson::SUCCESS || depth > 200)
         return false;
-    for (const auto &[key, value] : j.items()) {
+    for (dom::key_value_pair field : object) {
+        const std::string_view key = field.key;
+        dom::object value;
+        if (field.value.get_object().get(value) != simdjson::SUCCESS)
+            return false;
         if (key == ".") {
-            if (!value.is_object() || !value.empty())
+            if (value.size() != 0)
                 return false;
             node->member = true;
             continue;
@@ -23,14 +31,30 @@ bool parseNode(const Json &j, Node *node, int depth)
         if (key.size() < 2 || key[1] != ':' ||
             (key[0] != 'f' && key[0] != 'k' && key[0] != 'v' && key[0] != 'i'))
             return false;
-        Node &child = node->children[key];
-        if (!parseNode(value, &child, depth + 1))
+        auto it = node->children.find(key);
+        if (it == node->children.end())
+            it = node->children.emplace(std::string(key), Node()).first;
+        if (!parseNode(field.value, &it->second, depth + 1))
             return false;
         // A leaf written as {} is a member.
-        if (value.empty())
-            child.member = true;
+        if (value.size() == 0)
+            it->second.member = true;
     }
     return true;
+}
+
+// A key as a JSON string (nlohmann's escaping, which FieldsV1 text has
+// always had here); most keys need none.
+void writeKey(const std::string &key, std::string &out)
+{
+    for (unsigned char c : key)
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+            out += Json(key).dump(-1, ' ', false, Json::error_handler_t::replace);
+            return;
+        }
+    out += '"';
+    out += key;
+    out += '"';
 }
 
 void writeNode(const Node &node, std::string &out)
@@ -45,7 +69,7 @@ void writeNode(const Node &node, std::string &out)
         if (!first)
             out += ',';
         first = false;
-        out += Json(key).dump();
+        writeKey(key, out);
         out += ':';
         writeNode(child, out);
     }
@@ -109,6 +133,38 @@ void combine(const Node *a, const Node *b, Op op, Node *out)
                 visit(key, nullptr, &cb);
 }
 
+void addInto(Node &a, const Node &b)
+{
+    a.member = a.member || b.member;
+    for (const auto &[key, cb] : b.children) {
+        auto it = a.children.find(key);
+        if (it == a.children.end())
+            a.children.emplace(key, cb);
+        else
+            addInto(it->second, cb);
+    }
+}
+
+// Removes from `a` the members of `b` (recursive: everything below them).
+void removeFrom(Node &a, const Node &b, bool recursive)
+{
+    if (b.member) {
+        if (recursive) {
+            a = Node();
+            return;
+        }
+        a.member = false;
+    }
+    for (const auto &[key, cb] : b.children) {
+        auto it = a.children.find(key);
+        if (it == a.children.end())
+            continue;
+        removeFrom(it->second, cb, recursive);
+        if (isEmpty(it->second))
+            a.children.erase(it);
+    }
+}
+
 void collect(const Node &node, Path &path, std::vector<Path> &out)
 {
     if (node.member && !path.empty())
@@ -132,8 +188,10 @@ Result<FieldSet> FieldSet::fromJson(std::string_view fieldsV1)
     FieldSet set;
     if (fieldsV1.empty())
         return set;
-    Json j = Json::parse(fieldsV1, nullptr, false);
-    if (j.is_discarded() || !parseNode(j, &set.m_root, 0))
+    thread_local dom::parser parser;
+    dom::element root;
+    if (parser.parse(fieldsV1.data(), fieldsV1.size()).get(root) != simdjson::SUCCESS ||
+        !parseNode(root, &set.m_root, 0))
         return Status::invalidArgument("invalid FieldsV1: " + std::string(fieldsV1.substr(0, 200)));
     set.m_root.member = false;
     return set;
@@ -211,6 +269,21 @@ FieldSet FieldSet::recursiveDifference(const FieldSet &other) const
     FieldSet out;
     combine(&m_root, &other.m_root, Op::RecursiveDifference, &out.m_root);
     return out;
+}
+
+void FieldSet::add(const FieldSet &other)
+{
+    addInto(m_root, other.m_root);
+}
+
+void FieldSet::remove(const FieldSet &other)
+{
+    removeFrom(m_root, other.m_root, false);
+}
+
+void FieldSet::removeBelow(const FieldSet &other)
+{
+    removeFrom(m_root, other.m_root, true);
 }
 
 std::vector<Path> FieldSet::members() const

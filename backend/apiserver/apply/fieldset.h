@@ -55,6 +55,12 @@ public:
     // `other` removes everything under status).
     FieldSet recursiveDifference(const FieldSet &other) const;
 
+    // The same operations in place (cost: the size of `other`, not of this
+    // set, for remove and removeBelow).
+    void add(const FieldSet &other);
+    void remove(const FieldSet &other);      // difference
+    void removeBelow(const FieldSet &other); // recursiveDifference
+
     // Every member, depth first in element order.
     std::vector<Path> members() const;
 

@@ -80,17 +80,6 @@ const FieldShape &fieldShape(const FieldDescriptor *fd)
     return *slot;
 }
 
-Shape shapeOfField(const FieldDescriptor *fd)
-{
-    const FieldShape &fs = fieldShape(fd);
-    Shape s;
-    s.kind = fs.kind;
-    s.message = fs.message;
-    s.field = fd;
-    s.keys = &fs.keys;
-    return s;
-}
-
 void insertIfPath(FieldSet &set, const Path &path)
 {
     if (!path.empty())
@@ -206,6 +195,17 @@ void pruneImpl(Json &value, const Shape &shape, const FieldSet &last, const Fiel
 }
 
 } // namespace
+
+Shape shapeOfField(const FieldDescriptor *fd)
+{
+    const FieldShape &fs = fieldShape(fd);
+    Shape s;
+    s.kind = fs.kind;
+    s.message = fs.message;
+    s.field = fd;
+    s.keys = &fs.keys;
+    return s;
+}
 
 Shape shapeOfMessage(const Descriptor *d)
 {

@@ -46,6 +46,8 @@ Shape shapeOfMessage(const google::protobuf::Descriptor *d);
 // The shape of a struct member `key`, and whether it is a declared field
 // (map entries and unknown members are not).
 Shape childShape(const Shape &parent, const std::string &key, bool *declared = nullptr);
+// The shape of a declared field's member (what childShape gives for it).
+Shape shapeOfField(const google::protobuf::FieldDescriptor *fd);
 // The shape of each element of a Map or list.
 Shape elementShape(const Shape &parent);
 

@@ -140,6 +140,14 @@ private slots:
         QCOMPARE(QString::fromStdString(sa.intersection(sb).toJson()), intersectionSet);
         QCOMPARE(QString::fromStdString(sa.recursiveDifference(sb).toJson()),
                  recursiveDifferenceSet);
+        // In place, the same answers.
+        FieldSet u = sa, d = sa, r = sa;
+        u.add(sb);
+        d.remove(sb);
+        r.removeBelow(sb);
+        QCOMPARE(QString::fromStdString(u.toJson()), unionSet);
+        QCOMPARE(QString::fromStdString(d.toJson()), differenceSet);
+        QCOMPARE(QString::fromStdString(r.toJson()), recursiveDifferenceSet);
     }
 
     void pathText_data()
