@@ -39,8 +39,13 @@ IndexFunc controllerUidIndexFunc()
         for (const auto &ref : objectMeta(object).owner_references())
             if (ref.controller() && !ref.uid().empty())
                 return {ref.uid()};
-        return {};
+        return {orphansIn(objectMeta(object).namespace_())};
     };
+}
+
+std::string orphansIn(const std::string &ns)
+{
+    return "orphans of namespace/" + ns;
 }
 
 Status Indexer::addIndex(const std::string &name, IndexFunc func)

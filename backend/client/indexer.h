@@ -26,8 +26,13 @@ inline constexpr const char kControllerUidIndex[] = "controllerUid";
 IndexFunc namespaceIndexFunc();
 // A Pod's spec.nodeName (unscheduled pods and other kinds: not indexed).
 IndexFunc podNodeNameIndexFunc();
-// The uid of the ownerReference with controller: true (none: not indexed).
+// The uid of the ownerReference with controller: true; an object without
+// one is filed under orphansIn(its namespace), so an owner finds the
+// objects it controls and those it may adopt without walking its namespace
+// (upstream's PodControllerUIDIndex and FilterPodsByOwner).
 IndexFunc controllerUidIndexFunc();
+// The controllerUid index value of the orphans of namespace `ns` (never a uid).
+std::string orphansIn(const std::string &ns);
 
 // Indexer: an informer's cache of one kind, keyed by objectKey() ("ns/name"
 // or "name"), with secondary indexes (client-go's cache.Indexer). Holds the

@@ -346,6 +346,12 @@ private slots:
             << kControllerUidIndex << "uid-1" << std::vector<std::string>{"default/p1", "other/p3"};
         QTest::newRow("an owner that is not the controller does not count")
             << kControllerUidIndex << "uid-3" << std::vector<std::string>{};
+        QTest::newRow("pods without a controller are the orphans of their namespace")
+            << kControllerUidIndex << QString::fromStdString(orphansIn("default"))
+            << std::vector<std::string>{"default/p4"};
+        QTest::newRow("no orphans in another namespace")
+            << kControllerUidIndex << QString::fromStdString(orphansIn("other"))
+            << std::vector<std::string>{};
         QTest::newRow("pods by namespace")
             << kNamespaceIndex << "other" << std::vector<std::string>{"other/p3"};
         QTest::newRow("an unknown index is empty") << "nope"

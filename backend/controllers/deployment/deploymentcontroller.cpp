@@ -103,7 +103,7 @@ DeploymentController::DeploymentController(client::Client &client, const Clock &
 
     (void)m_dInformer->addIndex(client::kNamespaceIndex, client::namespaceIndexFunc());
     (void)m_rsInformer->addIndex(client::kNamespaceIndex, client::namespaceIndexFunc());
-    (void)m_podInformer->addIndex(client::kNamespaceIndex, client::namespaceIndexFunc());
+    (void)m_podInformer->addIndex(client::kControllerUidIndex, client::controllerUidIndexFunc());
 
     m_dInformer->addEventHandler(client::Informer::Handlers{
         [this](const client::ObjectPtr &o) { m_queue.add(client::objectKey(*o)); },
@@ -383,17 +383,16 @@ DeploymentController::PodMap DeploymentController::podMap(const Deployment &d,
     Result<api::LabelSelector> sel = selectorOf(d);
     if (!sel)
         return out;
-    for (const client::ObjectPtr &obj :
-         m_podInformer->indexer().byIndex(client::kNamespaceIndex, d.metadata().namespace_())) {
-        auto pod = std::static_pointer_cast<const Pod>(obj);
-        if (!sel->matches(pod->metadata().labels()))
-            continue;
-        const meta::OwnerReference *ref = controllerOf(pod->metadata());
-        if (!ref)
-            continue;
-        const auto it = out.find(ref->uid());
-        if (it != out.end())
-            it->second.push_back(std::move(pod));
+    // Each ReplicaSet's pods from the controller index (not a walk over the
+    // namespace: with 150,000 pods that was most of a sync).
+    for (auto &[uid, pods] : out) {
+        for (const client::ObjectPtr &obj :
+             m_podInformer->indexer().byIndex(client::kControllerUidIndex, uid)) {
+            auto pod = std::static_pointer_cast<const Pod>(obj);
+            if (pod->metadata().namespace_() == d.metadata().namespace_() &&
+                sel->matches(pod->metadata().labels()))
+                pods.push_back(std::move(pod));
+        }
     }
     return out;
 }

@@ -248,12 +248,17 @@ Status ReplicaSetController::syncReplicaSet(const std::string &key)
     const auto rs = std::static_pointer_cast<const ReplicaSet>(obj);
     const bool needsSync = m_expectations.satisfied(key);
 
+    // The pods it controls and the orphans it may adopt; pods of other
+    // controllers are not its business (claimPods would skip them).
     PodList active;
-    for (const client::ObjectPtr &p :
-         m_podInformer->indexer().byIndex(client::kNamespaceIndex, rs->metadata().namespace_())) {
-        auto pod = std::static_pointer_cast<const Pod>(p);
-        if (isPodActive(*pod))
-            active.push_back(std::move(pod));
+    for (const std::string &value :
+         {rs->metadata().uid(), client::orphansIn(rs->metadata().namespace_())}) {
+        for (const client::ObjectPtr &p :
+             m_podInformer->indexer().byIndex(client::kControllerUidIndex, value)) {
+            auto pod = std::static_pointer_cast<const Pod>(p);
+            if (pod->metadata().namespace_() == rs->metadata().namespace_() && isPodActive(*pod))
+                active.push_back(std::move(pod));
+        }
     }
     Result<PodList> owned = claimPods(*rs, active);
     if (!owned)
