@@ -349,6 +349,9 @@ Status EmbeddedCluster::startNodes()
     // nodes mean thousands of durable writes a second, which only keep up
     // when enough of them wait on the store's group commit together.
     o.workers = std::clamp(2 + m_config.workers / 50, 2, 64);
+    // 5,000 nodes renew 2,500 leases a second on the demo profile; with a
+    // durable write taking ~5 ms, that needs a dozen or more in flight.
+    o.heartbeatWorkers = std::clamp(2 + m_config.workers / 200, 2, 32);
     m_nodes = std::make_unique<kubelet::NodeSimulator>(
         [api](const std::string &identity) { return api->localClient(identity); }, *m_clock, o);
     m_nodes->start();

@@ -257,7 +257,7 @@ void Kubelet::start()
         for (const auto &[name, sr] : m_static)
             statics.push_back(name);
     }
-    m_context.queue.add(nodeKey(nodeName()));
+    m_context.nodeQueue.add(nodeKey(nodeName()));
     for (const std::string &name : statics)
         m_context.queue.add(podKey(nodeName(), "kube-system", name));
 }
@@ -286,7 +286,8 @@ void Kubelet::scheduleLocked(const std::string &key, std::optional<Clock::Time> 
 {
     if (!wake)
         return;
-    m_context.queue.addAfter(key, std::max(*wake - now, Clock::Duration(1)));
+    client::WorkQueue &queue = key == nodeKey(nodeName()) ? m_context.nodeQueue : m_context.queue;
+    queue.addAfter(key, std::max(*wake - now, Clock::Duration(1)));
 }
 
 std::vector<std::string> Kubelet::podKeysLocked() const
@@ -365,7 +366,7 @@ void Kubelet::setPartitioned(bool partitioned)
         m_needResync = true;
         m_lastStatus.reset();
     }
-    m_context.queue.add(nodeKey(nodeName()));
+    m_context.nodeQueue.add(nodeKey(nodeName()));
 }
 
 bool Kubelet::isPartitioned() const
@@ -383,7 +384,7 @@ Status Kubelet::stopRuntime()
         m_runtime.stop();
         m_needResync = true; // the node sync requeues every pod
     }
-    m_context.queue.add(nodeKey(nodeName()));
+    m_context.nodeQueue.add(nodeKey(nodeName()));
     return {};
 }
 
@@ -396,7 +397,7 @@ Status Kubelet::startRuntime()
         m_runtime.start();
         m_needResync = true; // the node sync requeues every pod
     }
-    m_context.queue.add(nodeKey(nodeName()));
+    m_context.nodeQueue.add(nodeKey(nodeName()));
     return {};
 }
 
@@ -684,7 +685,7 @@ Status Kubelet::syncNode()
     if (!node) {
         // Registered, but the cache does not show the Node yet (or it was
         // deleted and the deletion is on its way): wait for the informer.
-        m_context.queue.addAfter(key, m_options.leaseRenewInterval);
+        m_context.nodeQueue.addAfter(key, m_options.leaseRenewInterval);
         return {};
     }
 
@@ -1295,7 +1296,7 @@ void Kubelet::driveContainerLocked(PodRecord &rec, ContainerRecord &cr, const co
     }
     if (cr.pulling) {
         cr.pulling = false;
-        m_context.queue.add(nodeKey(nodeName())); // the Node's image list changed
+        m_context.nodeQueue.add(nodeKey(nodeName())); // the Node's image list changed
         const std::string took = goMillis(pull.doneAt - pull.startedAt);
         const std::string waited = goMillis(now - cr.pullStartedAt);
         plan.events.push_back(

@@ -92,9 +92,9 @@ enum class ProbeKind { Readiness, Liveness };
 // their status and events, and keeps mirror pods for its static pods.
 //
 // It owns no thread and no timer: the NodeSimulator that hosts it calls
-// syncNode() for key nodeKey(node) and syncPod() for key podKey(node, ns,
-// name) from its shared work queue, and the kubelet asks that queue for
-// later syncs (WorkQueue::addAfter) at the times something is due. Every
+// syncNode() for key nodeKey(node) from its node queue and syncPod() for
+// key podKey(node, ns, name) from its pod queue, and the kubelet asks those
+// queues for later syncs (WorkQueue::addAfter) at the times something is due. Every
 // sync is level-triggered: it compares the pod in the shared informer
 // cache with the runtime's containers and moves them one step closer.
 //
@@ -109,7 +109,10 @@ public:
     {
         const client::Indexer &pods;  // every pod, with the spec.nodeName index
         const client::Indexer &nodes; // every node
-        client::WorkQueue &queue;
+        client::WorkQueue &queue;     // pod keys
+        // Node keys (heartbeats: Lease and status), apart so that a backlog
+        // of pod work never delays a lease past its duration.
+        client::WorkQueue &nodeQueue;
     };
 
     Kubelet(NodeConfig config, std::unique_ptr<client::Client> client, const Clock &clock,

@@ -32,10 +32,10 @@ client::Informer::Options informerOptions(const std::string &name)
     return o;
 }
 
-client::WorkQueue::Options queueOptions()
+client::WorkQueue::Options queueOptions(const char *name)
 {
     client::WorkQueue::Options o;
-    o.name = "node-simulator";
+    o.name = name;
     return o;
 }
 
@@ -72,10 +72,15 @@ NodeSimulator::NodeSimulator(ClientFactory clientFor, const Clock &clock, Option
                                                        informerOptions("node-simulator/pods")))
     , m_nodeInformer(std::make_unique<client::Informer>(*m_client, nodeKind(), clock,
                                                         informerOptions("node-simulator/nodes")))
-    , m_queue(std::make_unique<client::WorkQueue>(clock, queueOptions()))
+    , m_queue(std::make_unique<client::WorkQueue>(clock, queueOptions("node-simulator")))
+    , m_nodeQueue(
+          std::make_unique<client::WorkQueue>(clock, queueOptions("node-simulator/heartbeats")))
     , m_workers(std::make_unique<controllers::WorkerPool>(
           *m_queue, [this](const std::string &key) { return sync(key); },
           std::max(1, m_options.workers), "node-simulator"))
+    , m_nodeWorkers(std::make_unique<controllers::WorkerPool>(
+          *m_nodeQueue, [this](const std::string &key) { return sync(key); },
+          std::max(1, m_options.heartbeatWorkers), "node-simulator/heartbeats"))
 {
     (void)m_podInformer->addIndex(client::kNodeNameIndex, client::podNodeNameIndexFunc());
     m_podInformer->addEventHandler(
@@ -83,9 +88,9 @@ NodeSimulator::NodeSimulator(ClientFactory clientFor, const Clock &clock, Option
          [this](const client::ObjectPtr &, const client::ObjectPtr &p) { enqueuePod(p); },
          [this](const client::ObjectPtr &p) { enqueuePod(p); }});
     m_nodeInformer->addEventHandler(
-        {[this](const client::ObjectPtr &n) { m_queue->add(client::objectKey(*n)); },
+        {[this](const client::ObjectPtr &n) { m_nodeQueue->add(client::objectKey(*n)); },
          [this](const client::ObjectPtr &, const client::ObjectPtr &n) {
-             m_queue->add(client::objectKey(*n));
+             m_nodeQueue->add(client::objectKey(*n));
          },
          [this](const client::ObjectPtr &n) { onNodeDeleted(n); }});
 }
@@ -109,6 +114,7 @@ void NodeSimulator::start()
     m_podInformer->start();
     m_nodeInformer->start();
     m_workers->start();
+    m_nodeWorkers->start();
     for (const std::shared_ptr<Kubelet> &k : kubelets)
         k->start();
 }
@@ -126,7 +132,9 @@ void NodeSimulator::stop()
     m_podInformer->stop();
     m_nodeInformer->stop();
     m_queue->shutDown();
+    m_nodeQueue->shutDown();
     m_workers->stop();
+    m_nodeWorkers->stop();
 }
 
 std::shared_ptr<Kubelet> NodeSimulator::kubeletFor(const std::string &node) const
@@ -193,7 +201,8 @@ Status NodeSimulator::addNodeLocked(NodeConfig config, bool adopted)
     const std::string name = config.name;
     auto kubelet = std::make_shared<Kubelet>(
         std::move(config), m_clientFor("kubelet/" + name), m_clock, m_options,
-        Kubelet::Context{m_podInformer->indexer(), m_nodeInformer->indexer(), *m_queue});
+        Kubelet::Context{m_podInformer->indexer(), m_nodeInformer->indexer(), *m_queue,
+                         *m_nodeQueue});
     if (auto pending = m_pendingStatic.find(name); pending != m_pendingStatic.end()) {
         kubelet->setStaticPods(std::move(pending->second));
         m_pendingStatic.erase(pending);

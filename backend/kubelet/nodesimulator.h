@@ -56,7 +56,7 @@ struct NodeFaultState
 //
 // Lifetime and threads: the clock must outlive the simulator, and the
 // clients it makes must stay usable until stop() returns. stop() (and the
-// destructor) stop the informers, shut the queue down and join the
+// destructor) stop the informers, shut the queues down and join the
 // workers; once it returns no sync, timer or handler of the simulator runs
 // any more. A stopped simulator is not restarted. Every other function is
 // thread-safe and may be called before start() (nodes added then start
@@ -69,7 +69,10 @@ public:
 
     struct Options : KubeletOptions
     {
-        int workers = 2;
+        int workers = 2; // pod syncs
+        // Node syncs (Lease renewals, node status): their own queue and
+        // workers, so pod work never holds a heartbeat back.
+        int heartbeatWorkers = 2;
     };
 
     static constexpr const char kSimulatedLabel[] = "kubist.io/simulated";
@@ -190,8 +193,10 @@ private:
     const std::unique_ptr<client::Client> m_client;
     const std::unique_ptr<client::Informer> m_podInformer;
     const std::unique_ptr<client::Informer> m_nodeInformer;
-    const std::unique_ptr<client::WorkQueue> m_queue;
+    const std::unique_ptr<client::WorkQueue> m_queue;     // pod keys
+    const std::unique_ptr<client::WorkQueue> m_nodeQueue; // node keys
     const std::unique_ptr<controllers::WorkerPool> m_workers;
+    const std::unique_ptr<controllers::WorkerPool> m_nodeWorkers;
 
     mutable std::mutex m_mutex; // guards everything below
     std::map<std::string, std::shared_ptr<Kubelet>> m_kubelets;

@@ -166,17 +166,18 @@ void BM_ClusterScale(benchmark::State &state)
             *api::Scheme::builtin().byDescriptor(core::Pod::descriptor());
         const api::KindInfo &deploymentKind =
             *api::Scheme::builtin().byDescriptor(apps::Deployment::descriptor());
-        {
-            Counter ready(*client, nodeKind, c->clock(), [](const google::protobuf::Message &m) {
-                for (const auto &cond : static_cast<const core::Node &>(m).status().conditions())
-                    if (cond.type() == "Ready")
-                        return cond.status() == "True";
-                return false;
-            });
-            // Workers plus the master.
-            if (!ready.waitFor(static_cast<std::size_t>(nodes) + 1, std::chrono::minutes(10)))
-                die("nodes not Ready within 10 minutes: " + std::to_string(ready.count()));
-        }
+        // Nodes Ready: all before the timing starts; a node that misses its
+        // heartbeats under load turns NotReady and its pods are evicted.
+        Counter ready(*client, nodeKind, c->clock(), [](const google::protobuf::Message &m) {
+            for (const auto &cond : static_cast<const core::Node &>(m).status().conditions())
+                if (cond.type() == "Ready")
+                    return cond.status() == "True";
+            return false;
+        });
+        // Workers plus the master.
+        if (!ready.waitFor(static_cast<std::size_t>(nodes) + 1, std::chrono::minutes(10)))
+            die("nodes not Ready within 10 minutes: " + std::to_string(ready.count()));
+        std::size_t fewestReady = ready.count();
         Counter running(*client, podKind, c->clock(), [](const google::protobuf::Message &m) {
             const auto &pod = static_cast<const core::Pod &>(m);
             return pod.metadata().namespace_() == "default" && pod.status().phase() == "Running";
@@ -199,15 +200,21 @@ void BM_ClusterScale(benchmark::State &state)
         bool done = false;
         for (int tick = 0; tick < 120 && !done; ++tick) {
             done = running.waitFor(static_cast<std::size_t>(pods), std::chrono::seconds(10));
-            std::fprintf(stderr, "bench_cluster: %5.0f s: %zu created, %zu bound, %zu running\n",
+            fewestReady = std::min(fewestReady, ready.count());
+            std::fprintf(stderr,
+                         "bench_cluster: %5.0f s: %zu created, %zu bound, %zu running, %zu nodes "
+                         "Ready\n",
                          std::chrono::duration<double>(Steady::now() - start).count(),
-                         created.count(), bound.count(), running.count());
+                         created.count(), bound.count(), running.count(), ready.count());
         }
         const double seconds = std::chrono::duration<double>(Steady::now() - start).count();
         state.SetIterationTime(seconds);
         state.counters["running"] = double(running.count());
         state.counters["pods_per_s"] = double(running.count()) / seconds;
         state.counters["peak_rss_MiB"] = peakRssMiB();
+        // The fewest Ready nodes seen at a progress line (all of them: no
+        // node missed its heartbeats).
+        state.counters["min_ready_nodes"] = double(std::min(fewestReady, ready.count()));
         if (!done)
             state.SkipWithError("not every pod Running within 20 minutes");
         state.PauseTiming();
