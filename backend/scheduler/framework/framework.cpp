@@ -499,18 +499,16 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         std::vector<NodeScore> &normalized = *column.normalized;
         raw.resize(feasible.size());
         normalized.resize(feasible.size());
-        for (std::size_t i = 0; i < feasible.size(); ++i) {
-            std::int64_t score = 0;
-            if (cached && entry.nodeLocal) {
-                score = cached->raw[feasibleIndex[i] * m_localScores + entry.localColumn];
-            } else {
-                const PluginStatus status = entry.plugin->score(state, pod, *feasible[i], &score);
-                if (!status.isSuccess())
-                    return pluginError("Score", name, status);
-            }
-            raw[i] = score;
-            normalized[i] = {feasibleNames[i], score};
+        if (cached && entry.nodeLocal) {
+            for (std::size_t i = 0; i < feasible.size(); ++i)
+                raw[i] = cached->raw[feasibleIndex[i] * m_localScores + entry.localColumn];
+        } else {
+            const PluginStatus status = entry.plugin->scoreNodes(state, pod, feasible, raw.data());
+            if (!status.isSuccess())
+                return pluginError("Score", name, status);
         }
+        for (std::size_t i = 0; i < feasible.size(); ++i)
+            normalized[i] = {feasibleNames[i], raw[i]};
         const PluginStatus status = entry.plugin->normalizeScore(state, pod, normalized);
         if (!status.isSuccess())
             return pluginError("NormalizeScore", name, status);
@@ -529,23 +527,24 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         }
     }
 
-    // Select the host.
-    std::int64_t best = 0;
-    std::vector<std::size_t> tied; // into feasible
-    for (std::size_t i = 0; i < feasible.size(); ++i) {
-        if (tied.empty() || totals[i] > best) {
-            best = totals[i];
-            tied.assign(1, i);
-        } else if (totals[i] == best) {
-            tied.push_back(i);
+    // Select the host: the first node with the highest total, unless ties
+    // are broken at random.
+    std::size_t winner = 0;
+    for (std::size_t i = 1; i < feasible.size(); ++i) {
+        if (totals[i] > totals[winner])
+            winner = i;
+    }
+    if (options.tieBreakSeed) {
+        std::vector<std::size_t> tied; // into feasible
+        for (std::size_t i = winner; i < feasible.size(); ++i) {
+            if (totals[i] == totals[winner])
+                tied.push_back(i);
+        }
+        if (tied.size() > 1) {
+            std::mt19937_64 random(*options.tieBreakSeed);
+            winner = tied[static_cast<std::size_t>(random() % tied.size())];
         }
     }
-    std::size_t pick = 0;
-    if (options.tieBreakSeed && tied.size() > 1) {
-        std::mt19937_64 random(*options.tieBreakSeed);
-        pick = static_cast<std::size_t>(random() % tied.size());
-    }
-    const std::size_t winner = tied[pick];
     result.suggestedHost = feasible[winner]->name();
 
     // The explanation: every node (Full), or the winner and the runner-up.
@@ -586,13 +585,15 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         }
     } else {
         explanation.nodes.push_back(explainFeasible(winner));
-        std::optional<std::size_t> runnerUp;
+        // The first node other than the winner with the highest total.
+        constexpr std::size_t kNone = ~std::size_t(0);
+        std::size_t runnerUp = kNone;
         for (std::size_t i = 0; i < feasible.size(); ++i) {
-            if (i != winner && (!runnerUp || totals[i] > totals[*runnerUp]))
+            if (i != winner && (runnerUp == kNone || totals[i] > totals[runnerUp]))
                 runnerUp = i;
         }
-        if (runnerUp)
-            explanation.nodes.push_back(explainFeasible(*runnerUp));
+        if (runnerUp != kNone)
+            explanation.nodes.push_back(explainFeasible(runnerUp));
     }
     return result;
 }
