@@ -74,6 +74,19 @@ std::map<std::string, std::int64_t> byDomain(const Snapshot::Counts &counts)
     return out;
 }
 
+// The same for the number of nodes per domain.
+std::map<std::string, std::int64_t> nodesByDomain(const Snapshot::Counts &counts)
+{
+    std::map<std::string, std::int64_t> out;
+    for (std::size_t k = 0; k < counts.nodesPerDomain.size(); ++k) {
+        if (counts.nodesPerDomain[k] != 0)
+            out[counts.domains->names[k]] += counts.nodesPerDomain[k];
+    }
+    if (counts.nodesWithoutLabel != 0)
+        out["<none>"] = counts.nodesWithoutLabel;
+    return out;
+}
+
 } // namespace
 
 void TestSnapshot::domainsNumberLabelValues()
@@ -238,9 +251,12 @@ void TestSnapshot::groupedCountsMatchAFreshCount()
         QVERIFY2(got->perNode == want->perNode, where);
         QVERIFY2(byDomain(*got) == byDomain(*want), where);
         QVERIFY2(got->withoutLabel == want->withoutLabel, where);
+        QVERIFY2(nodesByDomain(*got) == nodesByDomain(*want), where);
+        QVERIFY2(got->total == want->total, where);
         const auto ungrouped = snapshot.countPerNode("web pods", webPodsOf);
         QVERIFY2(ungrouped->perNode == want->perNode, where);
         QVERIFY2(!ungrouped->domains, where);
+        QVERIFY2(ungrouped->total == want->total, where);
         const auto gotZones = snapshot.domains(kZone);
         const auto wantZones = fresh.domains(kZone);
         for (std::size_t i = 0; i < snapshot.numNodes(); ++i) {

@@ -214,8 +214,10 @@ std::shared_ptr<const Snapshot::Counts> Snapshot::countPerNode(std::string_view 
     if (grouped) {
         if (entry.counts->domains != domains)
             write().domains = domains;
-        if (entry.counts->perDomain.size() != domains->names.size())
+        if (entry.counts->perDomain.size() != domains->names.size()) {
             write().perDomain.resize(domains->names.size(), 0);
+            write().nodesPerDomain.resize(domains->names.size(), 0);
+        }
     }
     auto visit = [&](std::size_t i) {
         if (i >= n)
@@ -227,10 +229,16 @@ std::shared_ptr<const Snapshot::Counts> Snapshot::countPerNode(std::string_view 
         Counts &c = write();
         const std::int32_t value = count(info);
         if (grouped) {
+            // (Entries start at number -1 with count 0, counted nowhere.)
             const std::int32_t old = entry.number[i];
+            const bool counted = entry.generation[i] != 0;
             (old < 0 ? c.withoutLabel : c.perDomain[std::size_t(old)]) -= c.perNode[i];
             (number < 0 ? c.withoutLabel : c.perDomain[std::size_t(number)]) += value;
+            if (counted)
+                --(old < 0 ? c.nodesWithoutLabel : c.nodesPerDomain[std::size_t(old)]);
+            ++(number < 0 ? c.nodesWithoutLabel : c.nodesPerDomain[std::size_t(number)]);
         }
+        c.total += value - c.perNode[i];
         c.perNode[i] = value;
         entry.generation[i] = info.generation();
         entry.number[i] = number;

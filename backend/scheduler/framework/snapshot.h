@@ -98,12 +98,15 @@ public:
     struct Counts
     {
         std::vector<std::int32_t> perNode; // by node index
-        // With groupBy only: domains(groupBy) as of this answer, the sum of
-        // perNode over the nodes in each of its domains (by number), and
-        // over the nodes without the label.
+        std::int64_t total = 0;            // the sum of perNode
+        // With groupBy only: domains(groupBy) as of this answer; the sum of
+        // perNode over the nodes in each of its domains (by number) and
+        // over the nodes without the label; how many nodes are in each.
         std::shared_ptr<const Domains> domains;
         std::vector<std::int64_t> perDomain;
         std::int64_t withoutLabel = 0;
+        std::vector<std::int32_t> nodesPerDomain;
+        std::int32_t nodesWithoutLabel = 0;
     };
     std::shared_ptr<const Counts> countPerNode(std::string_view question, const NodeCount &count,
                                                std::string_view groupBy = {}) const;

@@ -425,10 +425,22 @@ struct PreScoreState final : StateData
     // nodes are filled in).
     const NodeInfo *nodes = nullptr;
     std::size_t numNodes = 0;
+    bool allFeasible = false; // every snapshot node, so nodeState is not kept
     std::vector<char> nodeState;
     std::vector<const std::int32_t *> numberOf;
     std::vector<const std::int32_t *> hostCount;
     std::vector<std::vector<std::int64_t>> countOfNumber;
+    // The above per constraint in one row each, for Score.
+    struct Term
+    {
+        const std::int32_t *numberOf = nullptr;
+        const std::int32_t *hostCount = nullptr;     // hostname constraints
+        const std::int64_t *countOfNumber = nullptr; // the others
+        bool isHostname = false;
+        double weight = 0;
+        double maxSkewMinusOne = 0;
+    };
+    std::vector<Term> terms;
     // Hold what numberOf and hostCount point into.
     std::vector<std::shared_ptr<const Snapshot::Counts>> matching;
 };
@@ -718,7 +730,6 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
     s->counts.resize(nc);
     s->nodes = nodes.data();
     s->numNodes = n;
-    s->nodeState.assign(n, PreScoreState::kNotGiven);
 
     // Each constraint's topology as numbers per node (Snapshot::domains), and
     // the domain id of each number in this cycle (kNoDomain: no feasible node
@@ -754,8 +765,52 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
         return entry->second;
     };
 
-    // initPreScoreState: the domains of the feasible nodes.
-    for (const NodeInfo *info : filtered) {
+    // Matching pods per node and, without inclusion policies, a domain's
+    // count as the snapshot's sum over its nodes (kept up to date as nodes
+    // change); with them, which nodes count depends on this pod, so every
+    // node is visited below.
+    const bool podHasAffinity = hasRequiredNodeAffinity(pod);
+    bool anyInclusionPolicy = false; // else every node is included
+    for (const Constraint &c : cs)
+        anyInclusionPolicy =
+            anyInclusionPolicy || (c.honorNodeAffinity && podHasAffinity) || c.honorNodeTaints;
+    s->matching = matchingPerNode(snapshot, cs, ns, !anyInclusionPolicy, requireAllTopologies);
+    const auto &matching = s->matching;
+
+    // initPreScoreState: the domains of the feasible nodes. When they are
+    // all the snapshot's nodes (as usual) and every node counts, those are
+    // the domains the snapshot's sums have nodes in.
+    bool allFeasible = filtered.size() == n && !requireAllTopologies && !anyInclusionPolicy;
+    for (std::size_t i = 0; i < nc && allFeasible; ++i)
+        allFeasible = cs[i].isHostname || matching[i];
+    for (std::size_t k = 0; k < n && allFeasible; ++k)
+        allFeasible = filtered[k] == &nodes[k];
+    s->allFeasible = allFeasible;
+    if (allFeasible) {
+        for (std::size_t i = 0; i < nc; ++i) {
+            if (cs[i].isHostname)
+                continue;
+            const Snapshot::Counts &column = *matching[i];
+            const std::size_t none = s->topology[i]->names.size();
+            const std::size_t numbers = std::min(column.nodesPerDomain.size(), none);
+            auto add = [&](std::size_t slot) {
+                std::int32_t &id = idOf[i][slot];
+                if (id == kNoDomain)
+                    id = addDomain(i, slot == none ? std::string_view()
+                                                   : std::string_view(s->topology[i]->names[slot]));
+            };
+            for (std::size_t number = 0; number < numbers; ++number) {
+                if (column.nodesPerDomain[number] > 0)
+                    add(slotOfNumber(i, static_cast<std::int32_t>(number)));
+            }
+            if (column.nodesWithoutLabel > 0)
+                add(none);
+        }
+    } else {
+        s->nodeState.assign(n, PreScoreState::kNotGiven);
+    }
+    const std::vector<const NodeInfo *> none;
+    for (const NodeInfo *info : allFeasible ? none : filtered) {
         const auto index = indexIn(s->nodes, n, *info);
         if (!index) { // not one of the snapshot's nodes: by its labels
             if (requireAllTopologies && !nodeHasAllKeys(*info, cs)) {
@@ -805,16 +860,6 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
     // Count matching pods over all nodes, for the domains found above; the
     // feasible nodes' own counts for the hostname constraints (which
     // upstream counts in Score) are the per-node column.
-    const bool podHasAffinity = hasRequiredNodeAffinity(pod);
-    bool anyInclusionPolicy = false; // else every node is included
-    for (const Constraint &c : cs)
-        anyInclusionPolicy =
-            anyInclusionPolicy || (c.honorNodeAffinity && podHasAffinity) || c.honorNodeTaints;
-    // Without inclusion policies, a domain's count is the snapshot's sum
-    // over its nodes (kept up to date as nodes change); with them, which
-    // nodes count depends on this pod, so they are visited.
-    s->matching = matchingPerNode(snapshot, cs, ns, !anyInclusionPolicy, requireAllTopologies);
-    const auto &matching = s->matching;
     if (!anyInclusionPolicy) {
         for (std::size_t i = 0; i < nc; ++i) {
             if (cs[i].isHostname || !matching[i] || s->counts[i].empty())
@@ -863,11 +908,51 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
                 s->countOfNumber[i][number] = s->counts[i][static_cast<std::size_t>(id)];
         }
     }
+    s->terms.resize(nc);
+    for (std::size_t i = 0; i < nc; ++i) {
+        PreScoreState::Term &t = s->terms[i];
+        t.numberOf = s->numberOf[i];
+        t.hostCount = s->hostCount[i];
+        t.countOfNumber = s->countOfNumber[i].data();
+        t.isHostname = cs[i].isHostname;
+        t.weight = s->weights[i];
+        t.maxSkewMinusOne = static_cast<double>(cs[i].maxSkew - 1);
+    }
     state.write(std::string(kPreScoreStateKey), std::move(s));
     return {};
 }
 
 namespace {
+
+// std::round, without a call into libm for the usual case (a small
+// non-negative total): the same value, as the fraction x - trunc(x) is
+// exact below 2^52.
+std::int64_t roundScore(double total)
+{
+    if (total >= 0 && total < 4.0e15) {
+        const auto whole = static_cast<std::int64_t>(total);
+        return total - static_cast<double>(whole) >= 0.5 ? whole + 1 : whole;
+    }
+    return static_cast<std::int64_t>(std::round(total));
+}
+
+// The score of feasible snapshot node `node`: table lookups only.
+std::int64_t scoreOfFeasible(const PreScoreState &s, std::size_t node)
+{
+    double total = 0;
+    for (const PreScoreState::Term &t : s.terms) {
+        const std::int32_t number = t.numberOf[node];
+        if (number < 0)
+            continue;
+        std::int64_t count = 0;
+        if (t.isHostname)
+            count = t.hostCount ? t.hostCount[node] : 0;
+        else
+            count = t.countOfNumber[static_cast<std::size_t>(number)];
+        total += static_cast<double>(count) * t.weight + t.maxSkewMinusOne;
+    }
+    return roundScore(total);
+}
 
 // PodTopologySpread's score of `nodeInfo` from the PreScore state.
 std::int64_t scoreOf(const PreScoreState &s, const core::Pod &pod, const NodeInfo &nodeInfo)
@@ -875,25 +960,11 @@ std::int64_t scoreOf(const PreScoreState &s, const core::Pod &pod, const NodeInf
     const Constraints &cs = *s.constraints;
     const std::size_t nc = cs.size();
     const auto index = indexIn(s.nodes, s.numNodes, nodeInfo);
-    const char known = index ? s.nodeState[*index] : PreScoreState::kNotGiven;
-    if (known == PreScoreState::kFeasible) {
-        // A feasible snapshot node: table lookups only.
-        const std::size_t node = *index;
-        double total = 0;
-        for (std::size_t i = 0; i < nc; ++i) {
-            const std::int32_t number = s.numberOf[i][node];
-            if (number < 0)
-                continue;
-            std::int64_t count = 0;
-            if (cs[i].isHostname)
-                count = s.hostCount[i] ? s.hostCount[i][node] : 0;
-            else
-                count = s.countOfNumber[i][static_cast<std::size_t>(number)];
-            total +=
-                static_cast<double>(count) * s.weights[i] + static_cast<double>(cs[i].maxSkew - 1);
-        }
-        return static_cast<std::int64_t>(std::round(total));
-    }
+    const char known = !index          ? PreScoreState::kNotGiven
+                       : s.allFeasible ? PreScoreState::kFeasible
+                                       : s.nodeState[*index];
+    if (known == PreScoreState::kFeasible)
+        return scoreOfFeasible(s, *index);
     if (known == PreScoreState::kIgnored ||
         s.ignoredNodes.contains(std::string_view(nodeInfo.name())))
         return 0;
@@ -915,7 +986,7 @@ std::int64_t scoreOf(const PreScoreState &s, const core::Pod &pod, const NodeInf
         }
         total += static_cast<double>(count) * s.weights[i] + static_cast<double>(c.maxSkew - 1);
     }
-    return static_cast<std::int64_t>(std::round(total));
+    return roundScore(total);
 }
 
 } // namespace
@@ -937,8 +1008,13 @@ PluginStatus PodTopologySpread::scoreNodes(const CycleState &state, const core::
     const PreScoreState *s = state.read<PreScoreState>(kPreScoreStateKey);
     if (!s)
         return PluginStatus::error(readError(kPreScoreStateKey));
-    for (std::size_t i = 0; i < nodes.size(); ++i)
-        scores[i] = scoreOf(*s, pod, *nodes[i]);
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        // (Usually the i-th snapshot node, all of them feasible.)
+        if (s->allFeasible && i < s->numNodes && nodes[i] == s->nodes + i)
+            scores[i] = scoreOfFeasible(*s, i);
+        else
+            scores[i] = scoreOf(*s, pod, *nodes[i]);
+    }
     return {};
 }
 
@@ -960,9 +1036,15 @@ PluginStatus PodTopologySpread::normalizeScore(const CycleState &state, const co
         minScore = std::min(minScore, scores[i].score);
         maxScore = std::max(maxScore, scores[i].score);
     }
-    bool haveLast = false;
-    std::int64_t lastRaw = 0;
-    std::int64_t lastNormalized = 0;
+    // Many nodes share a raw score: each value's division is remembered in
+    // a small direct-mapped table.
+    struct Memo
+    {
+        bool valid = false;
+        std::int64_t raw = 0;
+        std::int64_t normalized = 0;
+    };
+    Memo memo[64];
     for (std::size_t i = 0; i < scores.size(); ++i) {
         if (anyIgnored && ignored[i]) {
             scores[i].score = 0;
@@ -972,14 +1054,11 @@ PluginStatus PodTopologySpread::normalizeScore(const CycleState &state, const co
             scores[i].score = kMaxNodeScore;
             continue;
         }
-        // Many nodes share a raw score: the division is done once per value
-        // in a row.
-        if (!haveLast || scores[i].score != lastRaw) {
-            haveLast = true;
-            lastRaw = scores[i].score;
-            lastNormalized = kMaxNodeScore * (maxScore + minScore - lastRaw) / maxScore;
-        }
-        scores[i].score = lastNormalized;
+        const std::int64_t raw = scores[i].score;
+        Memo &m = memo[static_cast<std::uint64_t>(raw) % 64];
+        if (!m.valid || m.raw != raw)
+            m = {true, raw, kMaxNodeScore * (maxScore + minScore - raw) / maxScore};
+        scores[i].score = m.normalized;
     }
     return {};
 }
