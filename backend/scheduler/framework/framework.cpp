@@ -53,6 +53,7 @@ struct Scratch
     std::vector<const NodeInfo *> feasible;
     std::vector<std::size_t> feasibleIndex;
     std::vector<std::string_view> feasibleNames; // read once, not per plugin
+    std::vector<std::size_t> staleScores;        // into feasible: not in the cache
     std::vector<std::int64_t> totals;
     std::vector<std::vector<std::int64_t>> raw;
     std::vector<std::vector<NodeScore>> normalized;
@@ -352,12 +353,15 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
     std::vector<const NodeInfo *> &feasible = scratch.feasible;
     std::vector<std::size_t> &feasibleIndex = scratch.feasibleIndex; // into infos
     std::vector<std::string_view> &feasibleNames = scratch.feasibleNames;
-    feasible.clear();
-    feasibleIndex.clear();
-    feasibleNames.clear();
-    feasible.reserve(infos.size());
-    feasibleIndex.reserve(infos.size());
-    feasibleNames.reserve(infos.size());
+    std::vector<std::size_t> &staleScores = scratch.staleScores;
+    // Sized for every node and cut to the feasible ones after the loop
+    // (cheaper than a push_back per node).
+    feasible.resize(infos.size());
+    feasibleIndex.resize(infos.size());
+    feasibleNames.resize(infos.size());
+    staleScores.clear();
+    const bool cachedScores = cached && m_localScores > 0;
+    std::size_t numFeasible = 0;
     for (std::size_t n = 0; n < infos.size(); ++n) {
         const NodeInfo &info = infos[n];
         if (leftOut && !narrowed.nodeNames->contains(info.name())) {
@@ -407,11 +411,17 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
             break;
         }
         if (fits) {
-            feasible.push_back(&info);
-            feasibleIndex.push_back(n);
-            feasibleNames.push_back(info.name());
+            if (cachedScores && cached->scoreGeneration[n] != info.generation())
+                staleScores.push_back(numFeasible);
+            feasible[numFeasible] = &info;
+            feasibleIndex[numFeasible] = n;
+            feasibleNames[numFeasible] = info.nameView();
+            ++numFeasible;
         }
     }
+    feasible.resize(numFeasible);
+    feasibleIndex.resize(numFeasible);
+    feasibleNames.resize(numFeasible);
     result.feasibleNodes = static_cast<int>(feasible.size());
     for (const auto &[n, status] : rejected)
         ++explanation.rejectedBy[status.plugin()];
@@ -460,12 +470,10 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
     for (std::size_t p = 0; p < m_score.size(); ++p)
         scoreSkipped[p] = state.isScoreSkipped(m_score[p].plugin->name()) ? 1 : 0;
     // The node-local plugins' raw scores of nodes whose answers are not
-    // cached yet.
-    if (cached && m_localScores > 0) {
-        for (std::size_t i = 0; i < feasible.size(); ++i) {
+    // cached yet (found by the Filter loop).
+    if (cachedScores) {
+        for (const std::size_t i : staleScores) {
             const std::size_t n = feasibleIndex[i];
-            if (cached->scoreGeneration[n] == feasible[i]->generation())
-                continue;
             std::int64_t *row = cached->raw.data() + n * m_localScores;
             for (std::size_t p = 0; p < m_score.size(); ++p) {
                 const ScoreEntry &entry = m_score[p];
@@ -500,15 +508,18 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         raw.resize(feasible.size());
         normalized.resize(feasible.size());
         if (cached && entry.nodeLocal) {
-            for (std::size_t i = 0; i < feasible.size(); ++i)
-                raw[i] = cached->raw[feasibleIndex[i] * m_localScores + entry.localColumn];
+            const std::int64_t *column = cached->raw.data() + entry.localColumn;
+            for (std::size_t i = 0; i < feasible.size(); ++i) {
+                raw[i] = column[feasibleIndex[i] * m_localScores];
+                normalized[i] = {feasibleNames[i], raw[i]};
+            }
         } else {
             const PluginStatus status = entry.plugin->scoreNodes(state, pod, feasible, raw.data());
             if (!status.isSuccess())
                 return pluginError("Score", name, status);
+            for (std::size_t i = 0; i < feasible.size(); ++i)
+                normalized[i] = {feasibleNames[i], raw[i]};
         }
-        for (std::size_t i = 0; i < feasible.size(); ++i)
-            normalized[i] = {feasibleNames[i], raw[i]};
         const PluginStatus status = entry.plugin->normalizeScore(state, pod, normalized);
         if (!status.isSuccess())
             return pluginError("NormalizeScore", name, status);
