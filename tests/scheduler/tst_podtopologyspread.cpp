@@ -36,6 +36,9 @@ private slots:
     void sixReplicasSpreadOverThreeZones_data();
     void sixReplicasSpreadOverThreeZones();
     void fiveThousandNodes();
+    void liveSnapshotScoresAsAFreshOne_data();
+    void liveSnapshotScoresAsAFreshOne();
+    void domainSumsAgreeWithVisitingEveryNode();
 };
 
 namespace {
@@ -764,6 +767,149 @@ void TestPodTopologySpread::fiveThousandNodes()
     const auto plainResult = (*framework)->schedulePod(*plain, snapshot);
     QVERIFY(plainResult.isOk());
     QVERIFY(plainResult->isScheduled());
+}
+
+void TestPodTopologySpread::liveSnapshotScoresAsAFreshOne_data()
+{
+    QTest::addColumn<QByteArray>("pod");
+    const std::string web = exists("app");
+    QTest::newRow("system defaults (the snapshot's sums per zone)") << incoming("app=web", {});
+    QTest::newRow("own constraints: every node needs both keys")
+        << incoming("app=web", {soft(1, kZone, web), soft(2, kHostname, web)});
+    QTest::newRow("nodeAffinityPolicy Honor with a nodeSelector (every node visited)")
+        << incoming("app=web", {soft(1, kZone, web)}, "\"nodeSelector\":{\"disk\":\"ssd\"}");
+}
+
+// PreScore and Score on a snapshot kept up to date between cycles (the
+// scheduler's cache) give what a snapshot built afresh gives, as pods come
+// and go and nodes change zone, lose it or join.
+void TestPodTopologySpread::liveSnapshotScoresAsAFreshOne()
+{
+    QFETCH(QByteArray, pod);
+    auto lister = std::make_shared<ObjectLister>();
+    lister->serviceList.push_back(serviceFromSpec("default/web:app=web"));
+    std::map<std::string, QString> nodeSpecs; // name -> spec
+    auto nodeSpec = [](const std::string &name, int zone, bool ssd) {
+        QString labels =
+            zone < 0 ? QString() : QString::fromStdString(kZone) + "=z" + QString::number(zone);
+        if (ssd)
+            labels += QString(labels.isEmpty() ? "" : ",") + "disk=ssd";
+        return hostnamed(QString::fromStdString(name), labels);
+    };
+    for (int i = 0; i < 9; ++i) {
+        const std::string name = "node-" + std::to_string(i);
+        nodeSpecs[name] = nodeSpec(name, i == 8 ? -1 : i % 3, i % 2 == 0);
+    }
+    std::map<std::string, QString> podSpecs; // name -> spec
+    auto build = [&] {
+        QStringList nodes;
+        for (const auto &[name, spec] : nodeSpecs)
+            nodes << spec;
+        QStringList pods;
+        for (const auto &[name, spec] : podSpecs)
+            pods << spec;
+        return makeSnapshot(nodes, pods, lister);
+    };
+    Snapshot live = build();
+    const auto incomingPod = schedtest::pod(pod);
+    PodTopologySpread plugin;
+    // Raw scores then normalized ones of every node but the leaveOut-th
+    // (1-based; 0: none); empty when a step failed or Score and scoreNodes
+    // disagree.
+    auto scoresOn = [&](const Snapshot &snapshot, std::size_t leaveOut) {
+        std::vector<const NodeInfo *> filtered;
+        for (std::size_t i = 0; i < snapshot.numNodes(); ++i) {
+            if (i + 1 != leaveOut)
+                filtered.push_back(&snapshot.nodeInfos()[i]);
+        }
+        CycleState state;
+        std::vector<std::int64_t> out(filtered.size());
+        if (!plugin.preScore(state, *incomingPod, snapshot, filtered).isSuccess() ||
+            !plugin.scoreNodes(state, *incomingPod, filtered, out.data()).isSuccess())
+            return std::vector<std::int64_t>();
+        std::vector<NodeScore> scores;
+        for (std::size_t i = 0; i < filtered.size(); ++i) {
+            std::int64_t one = -1;
+            if (!plugin.score(state, *incomingPod, *filtered[i], &one).isSuccess() || one != out[i])
+                return std::vector<std::int64_t>();
+            scores.push_back({filtered[i]->name(), out[i]});
+        }
+        if (!plugin.normalizeScore(state, *incomingPod, scores).isSuccess())
+            return std::vector<std::int64_t>();
+        for (const NodeScore &score : scores)
+            out.push_back(score.score);
+        return out;
+    };
+
+    int podNumber = 0;
+    for (int round = 0; round < 60; ++round) {
+        const std::size_t leaveOut = std::size_t(round % 4 == 0 ? 0 : round % 10);
+        const std::vector<std::int64_t> got = scoresOn(live, leaveOut);
+        const std::vector<std::int64_t> want = scoresOn(build(), leaveOut);
+        QVERIFY2(!want.empty(), "the fresh snapshot scores");
+        QVERIFY2(got == want, QByteArray("round ") + QByteArray::number(round));
+
+        // The next change: pods join (most rounds), leave, nodes move.
+        const std::string node = "node-" + std::to_string((round * 5) % 9);
+        if (round % 7 == 3 && !podSpecs.empty()) {
+            const auto it = std::next(podSpecs.begin(), std::ptrdiff_t(round % podSpecs.size()));
+            const auto gone = podFromSpec(it->second);
+            QVERIFY(live.mutableNode(gone->spec().node_name())->removePod(*gone));
+            podSpecs.erase(it);
+        } else if (round % 11 == 5) {
+            nodeSpecs[node] = nodeSpec(node, round % 13 == 5 ? -1 : (round / 11) % 4, round % 2);
+            live.upsertNode(nodeFromSpec(nodeSpecs[node]));
+            live.commit();
+        } else if (round % 23 == 22) {
+            const std::string joining = "node-" + std::to_string(100 + round);
+            nodeSpecs[joining] = nodeSpec(joining, round % 3, true);
+            live.upsertNode(nodeFromSpec(nodeSpecs[joining]));
+            live.commit();
+        } else {
+            const QString name = QString("p%1").arg(podNumber++);
+            const QString app = round % 5 == 1 ? "other" : "web";
+            podSpecs[name.toStdString()] =
+                name + "@" + QString::fromStdString(node) + ";app=" + app;
+            live.mutableNode(node)->addPod(podFromSpec(podSpecs[name.toStdString()]));
+        }
+    }
+}
+
+// Without a node inclusion policy PreScore takes each domain's count from
+// the snapshot's sums; with one it visits every node. A policy every node
+// passes must give the same scores.
+void TestPodTopologySpread::domainSumsAgreeWithVisitingEveryNode()
+{
+    const QStringList nodes = {"node-a;zone=z1,all=yes", "node-b;zone=z1,all=yes",
+                               "node-c;zone=z2,all=yes", "node-d;zone=,all=yes",
+                               "node-e;all=yes",         "node-f;zone=z3,all=yes"};
+    const QStringList pods = {"a1@node-a;app=web", "a2@node-a;app=web",    "b1@node-b;app=db",
+                              "c1@node-c;app=web", "d1@node-d;app=web",    "e1@node-e;app=web",
+                              "e2@node-e;app=web", "ns2/f1@node-f;app=web"};
+    const Snapshot snapshot = makeSnapshot(nodes, pods);
+    const std::string web = exists("app");
+    const auto summed = schedtest::pod(
+        incoming("app=web", {soft(1, "zone", web, "\"nodeAffinityPolicy\":\"Ignore\"")},
+                 "\"nodeSelector\":{\"all\":\"yes\"}"));
+    const auto visited = schedtest::pod(
+        incoming("app=web", {soft(1, "zone", web)}, "\"nodeSelector\":{\"all\":\"yes\"}"));
+    PodTopologySpread plugin;
+    for (std::size_t leaveOut = 0; leaveOut <= snapshot.numNodes(); ++leaveOut) {
+        std::vector<const NodeInfo *> filtered;
+        for (std::size_t i = 0; i < snapshot.numNodes(); ++i) {
+            if (i + 1 != leaveOut)
+                filtered.push_back(&snapshot.nodeInfos()[i]);
+        }
+        CycleState a;
+        CycleState b;
+        QVERIFY(plugin.preScore(a, *summed, snapshot, filtered).isSuccess());
+        QVERIFY(plugin.preScore(b, *visited, snapshot, filtered).isSuccess());
+        std::vector<std::int64_t> got(filtered.size());
+        std::vector<std::int64_t> want(filtered.size());
+        QVERIFY(plugin.scoreNodes(a, *summed, filtered, got.data()).isSuccess());
+        QVERIFY(plugin.scoreNodes(b, *visited, filtered, want.data()).isSuccess());
+        QCOMPARE(got, want);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPodTopologySpread)

@@ -53,6 +53,7 @@ struct Scratch
     std::vector<const NodeInfo *> feasible;
     std::vector<std::size_t> feasibleIndex;
     std::vector<std::string_view> feasibleNames; // read once, not per plugin
+    std::vector<std::size_t> staleScores;        // into feasible: not in the cache
     std::vector<std::int64_t> totals;
     std::vector<std::vector<std::int64_t>> raw;
     std::vector<std::vector<NodeScore>> normalized;
@@ -352,12 +353,15 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
     std::vector<const NodeInfo *> &feasible = scratch.feasible;
     std::vector<std::size_t> &feasibleIndex = scratch.feasibleIndex; // into infos
     std::vector<std::string_view> &feasibleNames = scratch.feasibleNames;
-    feasible.clear();
-    feasibleIndex.clear();
-    feasibleNames.clear();
-    feasible.reserve(infos.size());
-    feasibleIndex.reserve(infos.size());
-    feasibleNames.reserve(infos.size());
+    std::vector<std::size_t> &staleScores = scratch.staleScores;
+    // Sized for every node and cut to the feasible ones after the loop
+    // (cheaper than a push_back per node).
+    feasible.resize(infos.size());
+    feasibleIndex.resize(infos.size());
+    feasibleNames.resize(infos.size());
+    staleScores.clear();
+    const bool cachedScores = cached && m_localScores > 0;
+    std::size_t numFeasible = 0;
     for (std::size_t n = 0; n < infos.size(); ++n) {
         const NodeInfo &info = infos[n];
         if (leftOut && !narrowed.nodeNames->contains(info.name())) {
@@ -407,11 +411,17 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
             break;
         }
         if (fits) {
-            feasible.push_back(&info);
-            feasibleIndex.push_back(n);
-            feasibleNames.push_back(info.name());
+            if (cachedScores && cached->scoreGeneration[n] != info.generation())
+                staleScores.push_back(numFeasible);
+            feasible[numFeasible] = &info;
+            feasibleIndex[numFeasible] = n;
+            feasibleNames[numFeasible] = info.nameView();
+            ++numFeasible;
         }
     }
+    feasible.resize(numFeasible);
+    feasibleIndex.resize(numFeasible);
+    feasibleNames.resize(numFeasible);
     result.feasibleNodes = static_cast<int>(feasible.size());
     for (const auto &[n, status] : rejected)
         ++explanation.rejectedBy[status.plugin()];
@@ -460,12 +470,10 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
     for (std::size_t p = 0; p < m_score.size(); ++p)
         scoreSkipped[p] = state.isScoreSkipped(m_score[p].plugin->name()) ? 1 : 0;
     // The node-local plugins' raw scores of nodes whose answers are not
-    // cached yet.
-    if (cached && m_localScores > 0) {
-        for (std::size_t i = 0; i < feasible.size(); ++i) {
+    // cached yet (found by the Filter loop).
+    if (cachedScores) {
+        for (const std::size_t i : staleScores) {
             const std::size_t n = feasibleIndex[i];
-            if (cached->scoreGeneration[n] == feasible[i]->generation())
-                continue;
             std::int64_t *row = cached->raw.data() + n * m_localScores;
             for (std::size_t p = 0; p < m_score.size(); ++p) {
                 const ScoreEntry &entry = m_score[p];
@@ -499,17 +507,18 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         std::vector<NodeScore> &normalized = *column.normalized;
         raw.resize(feasible.size());
         normalized.resize(feasible.size());
-        for (std::size_t i = 0; i < feasible.size(); ++i) {
-            std::int64_t score = 0;
-            if (cached && entry.nodeLocal) {
-                score = cached->raw[feasibleIndex[i] * m_localScores + entry.localColumn];
-            } else {
-                const PluginStatus status = entry.plugin->score(state, pod, *feasible[i], &score);
-                if (!status.isSuccess())
-                    return pluginError("Score", name, status);
+        if (cached && entry.nodeLocal) {
+            const std::int64_t *column = cached->raw.data() + entry.localColumn;
+            for (std::size_t i = 0; i < feasible.size(); ++i) {
+                raw[i] = column[feasibleIndex[i] * m_localScores];
+                normalized[i] = {feasibleNames[i], raw[i]};
             }
-            raw[i] = score;
-            normalized[i] = {feasibleNames[i], score};
+        } else {
+            const PluginStatus status = entry.plugin->scoreNodes(state, pod, feasible, raw.data());
+            if (!status.isSuccess())
+                return pluginError("Score", name, status);
+            for (std::size_t i = 0; i < feasible.size(); ++i)
+                normalized[i] = {feasibleNames[i], raw[i]};
         }
         const PluginStatus status = entry.plugin->normalizeScore(state, pod, normalized);
         if (!status.isSuccess())
@@ -529,23 +538,24 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         }
     }
 
-    // Select the host.
-    std::int64_t best = 0;
-    std::vector<std::size_t> tied; // into feasible
-    for (std::size_t i = 0; i < feasible.size(); ++i) {
-        if (tied.empty() || totals[i] > best) {
-            best = totals[i];
-            tied.assign(1, i);
-        } else if (totals[i] == best) {
-            tied.push_back(i);
+    // Select the host: the first node with the highest total, unless ties
+    // are broken at random.
+    std::size_t winner = 0;
+    for (std::size_t i = 1; i < feasible.size(); ++i) {
+        if (totals[i] > totals[winner])
+            winner = i;
+    }
+    if (options.tieBreakSeed) {
+        std::vector<std::size_t> tied; // into feasible
+        for (std::size_t i = winner; i < feasible.size(); ++i) {
+            if (totals[i] == totals[winner])
+                tied.push_back(i);
+        }
+        if (tied.size() > 1) {
+            std::mt19937_64 random(*options.tieBreakSeed);
+            winner = tied[static_cast<std::size_t>(random() % tied.size())];
         }
     }
-    std::size_t pick = 0;
-    if (options.tieBreakSeed && tied.size() > 1) {
-        std::mt19937_64 random(*options.tieBreakSeed);
-        pick = static_cast<std::size_t>(random() % tied.size());
-    }
-    const std::size_t winner = tied[pick];
     result.suggestedHost = feasible[winner]->name();
 
     // The explanation: every node (Full), or the winner and the runner-up.
@@ -586,13 +596,15 @@ Result<ScheduleResult> Framework::schedulePod(CycleState &state, const core::Pod
         }
     } else {
         explanation.nodes.push_back(explainFeasible(winner));
-        std::optional<std::size_t> runnerUp;
+        // The first node other than the winner with the highest total.
+        constexpr std::size_t kNone = ~std::size_t(0);
+        std::size_t runnerUp = kNone;
         for (std::size_t i = 0; i < feasible.size(); ++i) {
-            if (i != winner && (!runnerUp || totals[i] > totals[*runnerUp]))
+            if (i != winner && (runnerUp == kNone || totals[i] > totals[runnerUp]))
                 runnerUp = i;
         }
-        if (runnerUp)
-            explanation.nodes.push_back(explainFeasible(*runnerUp));
+        if (runnerUp != kNone)
+            explanation.nodes.push_back(explainFeasible(runnerUp));
     }
     return result;
 }

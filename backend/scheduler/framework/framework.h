@@ -162,7 +162,7 @@ private:
     std::vector<const PreFilterPlugin *> m_preFilter;
     std::vector<const PreFilterExtensions *> m_preFilterExtensions;
     std::vector<const FilterPlugin *> m_filter;
-    std::vector<bool> m_filterLocal; // by m_filter index: Plugin::nodeLocal
+    std::vector<char> m_filterLocal; // by m_filter index: Plugin::nodeLocal
     std::vector<const PostFilterPlugin *> m_postFilter;
     std::vector<const PreScorePlugin *> m_preScore;
     std::vector<ScoreEntry> m_score;

@@ -90,6 +90,7 @@ void NodeInfo::setNode(std::shared_ptr<const core::Node> node)
         m_labelsGeneration = nextGeneration();
     m_node = std::move(node);
     m_name = &m_node->metadata().name();
+    m_nameView = *m_name;
     m_labels.clear();
     for (const auto &[key, value] : m_node->metadata().labels())
         m_labels.emplace_back(key, &value);

@@ -79,6 +79,9 @@ public:
     const k8s::io::api::core::v1::Node &node() const { return *m_node; }
     const std::shared_ptr<const k8s::io::api::core::v1::Node> &nodePtr() const { return m_node; }
     const std::string &name() const { return *m_name; }
+    // The same, read from the NodeInfo itself (not the node object): the
+    // framework lists every node's name in every cycle.
+    std::string_view nameView() const { return m_nameView; }
     // The node's label `key`, or nullptr: a scan of a flat copy of the
     // labels, cheaper than the protobuf map for a node's handful of labels
     // (plugins ask for topology keys on every node in every cycle).
@@ -143,6 +146,7 @@ private:
     // First, so that what a cycle reads of every node shares a cache line.
     std::uint64_t m_generation = 0;
     std::uint64_t m_labelsGeneration = 0;
+    std::string_view m_nameView; // *m_name
     std::shared_ptr<const k8s::io::api::core::v1::Node> m_node;
     const std::string *m_name = nullptr; // m_node's metadata.name
     // m_node's labels (views into it).

@@ -19,6 +19,19 @@ PreFilterResult PreFilterResult::merge(const PreFilterResult &other) const
     return merged;
 }
 
+PluginStatus ScorePlugin::scoreNodes(const CycleState &state,
+                                     const k8s::io::api::core::v1::Pod &pod,
+                                     const std::vector<const NodeInfo *> &nodes,
+                                     std::int64_t *scores) const
+{
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        PluginStatus status = score(state, pod, *nodes[i], &scores[i]);
+        if (!status.isSuccess())
+            return status;
+    }
+    return {};
+}
+
 PluginStatus ScorePlugin::normalizeScore(const CycleState &, const k8s::io::api::core::v1::Pod &,
                                          std::vector<NodeScore> &) const
 {

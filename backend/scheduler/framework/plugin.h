@@ -168,6 +168,15 @@ class ScorePlugin : public virtual Plugin
 public:
     virtual PluginStatus score(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                                const NodeInfo &nodeInfo, std::int64_t *score) const = 0;
+    // What score() says of each of `nodes`, into scores[i] (`scores` holds
+    // nodes.size() values), in one call: the framework scores a cycle's
+    // feasible nodes this way, so a plugin whose score is a table lookup can
+    // read its state once instead of once per node. The default calls
+    // score() node by node and returns the first status that is not
+    // Success (the later nodes are then not scored).
+    virtual PluginStatus scoreNodes(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                                    const std::vector<const NodeInfo *> &nodes,
+                                    std::int64_t *scores) const;
     virtual PluginStatus normalizeScore(const CycleState &state,
                                         const k8s::io::api::core::v1::Pod &pod,
                                         std::vector<NodeScore> &scores) const;

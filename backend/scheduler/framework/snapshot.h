@@ -3,6 +3,7 @@
 #include "backend/scheduler/framework/clusterlister.h"
 #include "backend/scheduler/framework/nodeinfo.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,7 +32,11 @@ namespace kubist::scheduler {
 // between cycles instead of building one per pod): mutableNode() to add or
 // remove pods, upsertNode() / removeNode() for nodes, then commit() before
 // the snapshot is read again (it restores name order and the index, and
-// recomputes image states when nodes changed).
+// recomputes image states when nodes changed). A node's pods change only
+// through the pointer mutableNode() returns, before the snapshot is next
+// read (queried or copied); its node object only through upsertNode(). The
+// snapshot logs which nodes were handed out that way, so the derived
+// answers below (domains(), countPerNode()) look again only at those.
 //
 // Thread-safety: const methods may run concurrently; the mutators need
 // exclusive access. Holds the given shared pointers, so the objects stay
@@ -81,14 +86,60 @@ public:
     // `question` until the node changes (NodeInfo::generation), so that a
     // question asked of every node in every cycle (PodTopologySpread's
     // "pods in namespace N matching selector S") is counted again only on
-    // the nodes that changed since it was last asked. `question` must
-    // identify what `count` computes completely. Writes numNodes() values
-    // to `out`. Thread-safe (`count` may be called under the cache's lock);
-    // shared by copies of the snapshot; the answers of the least recently
-    // asked questions are dropped beyond a bound.
+    // the nodes that changed since it was last asked (found through the
+    // snapshot's change log, without visiting the others). `question` must
+    // identify what `count` computes completely. With `groupBy` (a label
+    // key), also the sums of the counts per domain of that label, kept up
+    // to date the same way. Thread-safe (`count` may be called under the
+    // cache's lock); shared by copies of the snapshot; the answers of the
+    // least recently asked questions are dropped beyond a bound. The result
+    // is an immutable copy, valid as long as the caller holds it.
     using NodeCount = std::function<std::int32_t(const NodeInfo &)>;
+    struct Counts
+    {
+        std::vector<std::int32_t> perNode; // by node index
+        std::int64_t total = 0;            // the sum of perNode
+        // With groupBy only: domains(groupBy) as of this answer; the sum of
+        // perNode over the nodes in each of its domains (by number) and
+        // over the nodes without the label; how many nodes are in each.
+        std::shared_ptr<const Domains> domains;
+        std::vector<std::int64_t> perDomain;
+        std::int64_t withoutLabel = 0;
+        std::vector<std::int32_t> nodesPerDomain;
+        std::int32_t nodesWithoutLabel = 0;
+    };
+    std::shared_ptr<const Counts> countPerNode(std::string_view question, const NodeCount &count,
+                                               std::string_view groupBy = {}) const;
+    // The same, copying the per-node counts (numNodes() values) to `out`.
     void countPerNode(std::string_view question, const NodeCount &count,
                       std::vector<std::int32_t> &out) const;
+
+    // Identifies the state of every node (pods and node objects): a number
+    // no other state of any snapshot had. Copies share it until one of them
+    // changes.
+    std::uint64_t version() const { return m_version; }
+    // Calls `visit(index)` for every node that may have changed since this
+    // snapshot's nodes were in state `version` (some that did not may be
+    // visited too) and returns true; false, without visiting, when the log
+    // does not reach back that far (or `version` is of another snapshot):
+    // then any node may have changed, and indexes may have moved.
+    template<class Visit> bool changedSince(std::uint64_t version, Visit visit) const
+    {
+        if (version == m_version)
+            return true;
+        std::size_t from = 0;
+        if (version != m_logStart) {
+            const auto it =
+                std::lower_bound(m_log.begin(), m_log.end(), version,
+                                 [](const LogEntry &e, std::uint64_t v) { return e.version < v; });
+            if (it == m_log.end() || it->version != version)
+                return false;
+            from = static_cast<std::size_t>(it - m_log.begin()) + 1;
+        }
+        for (std::size_t i = from; i < m_log.size(); ++i)
+            visit(std::size_t(m_log[i].node));
+        return true;
+    }
 
     // The other objects plugins may look up (ClusterLister::empty() unless
     // set).
@@ -100,7 +151,22 @@ public:
 
 private:
     struct Derived;
+    // The change log: versions taken since m_logStart (increasing), each
+    // with the node it was taken for.
+    struct LogEntry
+    {
+        std::uint64_t version = 0;
+        std::uint32_t node = 0;
+    };
+    // A new version() for a change of node `index`.
+    void logChange(std::size_t index);
+    // A new version() for a change that may move indexes or touch any node.
+    void restartLog();
+    std::shared_ptr<const Domains> domainsLocked(std::string_view labelKey) const;
 
+    std::uint64_t m_version = 0;
+    std::uint64_t m_logStart = 0;
+    std::vector<LogEntry> m_log;
     std::vector<NodeInfo> m_nodes;
     std::unordered_map<std::string, std::size_t> m_index;
     std::shared_ptr<const ClusterLister> m_lister = ClusterLister::empty();

@@ -20,6 +20,8 @@ using interpodaffinity::TopologyCounts;
 
 namespace {
 
+const std::vector<NodeInfo> kNoNodes;
+
 const Labels &emptyLabels()
 {
     static const Labels empty;
@@ -126,6 +128,26 @@ private:
     std::vector<std::string> m_errors;
 };
 
+// How many pods of the snapshot have podAffinity / podAntiAffinity terms,
+// and required podAntiAffinity terms: the snapshot keeps the sums up to date
+// from the nodes that changed, so a cluster without such pods (most) costs
+// no walk over the nodes.
+std::int64_t podsWithAffinity(const Snapshot &snapshot)
+{
+    return snapshot
+        .countPerNode("InterPodAffinity|pods with affinity terms",
+                      [](const NodeInfo &info) { return info.numPodsWithAffinity(); })
+        ->total;
+}
+
+std::int64_t podsWithRequiredAntiAffinity(const Snapshot &snapshot)
+{
+    return snapshot
+        .countPerNode("InterPodAffinity|pods with required anti-affinity terms",
+                      [](const NodeInfo &info) { return info.numPodsWithRequiredAntiAffinity(); })
+        ->total;
+}
+
 PluginStatus missingState(std::string_view key)
 {
     return PluginStatus::error("error reading \"" + std::string(key) +
@@ -228,7 +250,8 @@ PluginStatus InterPodAffinity::preFilter(CycleState &state, const core::Pod &pod
 
     // Existing pods' required anti-affinity: only nodes hosting such pods.
     const Labels &nsLabels = s->namespaceLabels();
-    for (const NodeInfo &nodeInfo : snapshot.nodeInfos()) {
+    const bool anyRequiredAntiAffinity = podsWithRequiredAntiAffinity(snapshot) > 0;
+    for (const NodeInfo &nodeInfo : anyRequiredAntiAffinity ? snapshot.nodeInfos() : kNoNodes) {
         if (nodeInfo.numPodsWithRequiredAntiAffinity() == 0)
             continue;
         const Labels &nodeLabels = nodeInfo.node().metadata().labels();
@@ -360,6 +383,9 @@ PluginStatus InterPodAffinity::preScore(CycleState &state, const core::Pod &pod,
     const auto &preferredAntiRaw = interpodaffinity::preferredAntiAffinityTerms(pod);
     const bool hasConstraints = !preferredRaw.empty() || !preferredAntiRaw.empty();
     if (m_args.ignorePreferredTermsOfExistingPods && !hasConstraints)
+        return PluginStatus::skip();
+    // (Nothing would touch the scores.)
+    if (!hasConstraints && podsWithAffinity(snapshot) == 0)
         return PluginStatus::skip();
 
     // The incoming pod's preferred terms: affinity first (+weight), then

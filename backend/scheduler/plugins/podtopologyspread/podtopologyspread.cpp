@@ -42,7 +42,6 @@ constexpr std::string_view kPolicyIgnore = "Ignore";
 // Markers in the per-(node, constraint) domain tables; ids are >= 0.
 constexpr std::int32_t kNoDomain = -1;   // has the key; value not (yet) a domain
 constexpr std::int32_t kMissingKey = -2; // lacks the topology key
-constexpr std::int32_t kIgnoredNode = -3;
 
 // topologySpreadConstraint with its selector compiled.
 struct Constraint
@@ -94,37 +93,73 @@ std::int64_t countPodsMatchSelector(const std::vector<PodInfo> &pods,
     return count;
 }
 
+bool nodeHasAllKeys(const NodeInfo &info, const Constraints &constraints)
+{
+    for (const Constraint &c : constraints) {
+        if (!info.label(c.topologyKey))
+            return false;
+    }
+    return true;
+}
+
 // Per snapshot node, the pods in `ns` matching each constraint's selector
 // (upstream countPodsMatchSelector on every node), from the snapshot's
 // per-node answers (Snapshot::countPerNode), so only nodes that changed since
 // the last cycle are counted again. Constraints with an empty selector get
-// no column; constraints with one selector share it.
-std::vector<std::shared_ptr<const std::vector<std::int32_t>>>
-matchingPerNode(const Snapshot &snapshot, const std::vector<Constraint> &cs, const std::string &ns)
+// no column; constraints with one selector share it. `grouped`: the columns
+// of constraints other than hostname ones also sum the counts per domain of
+// their topology key. `onlyAllKeys`: nodes lacking any constraint's key
+// count 0.
+std::vector<std::shared_ptr<const Snapshot::Counts>> matchingPerNode(const Snapshot &snapshot,
+                                                                     const Constraints &cs,
+                                                                     const std::string &ns,
+                                                                     bool grouped, bool onlyAllKeys)
 {
-    std::vector<std::shared_ptr<const std::vector<std::int32_t>>> columns(cs.size());
+    std::vector<std::shared_ptr<const Snapshot::Counts>> columns(cs.size());
     std::vector<std::string> questions(cs.size());
+    std::string keys;
+    if (onlyAllKeys) {
+        keys = "|nodes with";
+        for (const Constraint &c : cs)
+            keys += " " + c.topologyKey;
+    }
+    auto groupOf = [&](std::size_t i) {
+        return grouped && !cs[i].isHostname ? std::string_view(cs[i].topologyKey)
+                                            : std::string_view();
+    };
+    // Grouped columns first, so that hostname constraints can share them.
+    std::vector<std::size_t> order;
     for (std::size_t i = 0; i < cs.size(); ++i) {
+        if (!groupOf(i).empty())
+            order.push_back(i);
+    }
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+        if (groupOf(i).empty())
+            order.push_back(i);
+    }
+    for (const std::size_t i : order) {
         if (cs[i].selector.isEmpty())
             continue;
         questions[i] = "PodTopologySpread|" + ns + "|" +
                        (cs[i].selector.isNothing() ? std::string("<nothing>")
-                                                   : cs[i].selector.selector().toString());
-        for (std::size_t j = 0; j < i && !columns[i]; ++j) {
-            if (columns[j] && questions[j] == questions[i])
+                                                   : cs[i].selector.selector().toString()) +
+                       keys;
+        for (std::size_t j = 0; j < cs.size() && !columns[i]; ++j) {
+            if (columns[j] && questions[j] == questions[i] &&
+                (groupOf(i).empty() || groupOf(j) == groupOf(i)))
                 columns[i] = columns[j];
         }
         if (columns[i])
             continue;
-        auto column = std::make_shared<std::vector<std::int32_t>>();
         const SpreadSelector &selector = cs[i].selector;
-        snapshot.countPerNode(
+        columns[i] = snapshot.countPerNode(
             questions[i],
             [&](const NodeInfo &info) {
+                if (onlyAllKeys && !nodeHasAllKeys(info, cs))
+                    return std::int32_t(0);
                 return static_cast<std::int32_t>(countPodsMatchSelector(info.pods(), selector, ns));
             },
-            *column);
-        columns[i] = std::move(column);
+            groupOf(i));
     }
     return columns;
 }
@@ -133,15 +168,6 @@ bool nodeHasAllKeys(const LabelMap &labels, const Constraints &constraints)
 {
     for (const Constraint &c : constraints) {
         if (!labels.contains(c.topologyKey))
-            return false;
-    }
-    return true;
-}
-
-bool nodeHasAllKeys(const NodeInfo &info, const Constraints &constraints)
-{
-    for (const Constraint &c : constraints) {
-        if (!info.label(c.topologyKey))
             return false;
     }
     return true;
@@ -375,6 +401,11 @@ struct PreFilterState final : StateData
 
 struct PreScoreState final : StateData
 {
+    // What preScore knew of each snapshot node (nodeState).
+    static constexpr char kNotGiven = 0; // not among the feasible nodes
+    static constexpr char kFeasible = 1;
+    static constexpr char kIgnored = 2; // feasible, missing a topology key
+
     std::shared_ptr<const Constraints> constraints;
     // Per constraint (hostname ones unused): domain ids of the feasible
     // nodes' values ("" for a missing key) and the matching pod counts.
@@ -386,14 +417,32 @@ struct PreScoreState final : StateData
     std::vector<double> weights;
     // Feasible nodes missing a topology key (scored 0); views of names.
     std::unordered_set<std::string_view> ignoredNodes;
-    // Fast path: per snapshot node and constraint, the domain id, or
-    // kMissingKey / kIgnoredNode / kNoDomain (hostname, or not feasible).
+    // Fast path for the snapshot's nodes: per node, kNotGiven / kFeasible /
+    // kIgnored; per constraint, the domain number of each node (its
+    // topology's ofNode; -1: missing key) and then, for hostname
+    // constraints, the node's own matching pods (by node index), for the
+    // others the count of the domain (by number; only numbers of feasible
+    // nodes are filled in).
     const NodeInfo *nodes = nullptr;
     std::size_t numNodes = 0;
-    std::vector<std::int32_t> nodeDomain;
-    // Per snapshot node and hostname constraint, the node's matching pods;
-    // -1 when not counted (the node was not feasible).
-    std::vector<std::int64_t> hostCount;
+    bool allFeasible = false; // every snapshot node, so nodeState is not kept
+    std::vector<char> nodeState;
+    std::vector<const std::int32_t *> numberOf;
+    std::vector<const std::int32_t *> hostCount;
+    std::vector<std::vector<std::int64_t>> countOfNumber;
+    // The above per constraint in one row each, for Score.
+    struct Term
+    {
+        const std::int32_t *numberOf = nullptr;
+        const std::int32_t *hostCount = nullptr;     // hostname constraints
+        const std::int64_t *countOfNumber = nullptr; // the others
+        bool isHostname = false;
+        double weight = 0;
+        double maxSkewMinusOne = 0;
+    };
+    std::vector<Term> terms;
+    // Hold what numberOf and hostCount point into.
+    std::vector<std::shared_ptr<const Snapshot::Counts>> matching;
 };
 
 std::string readError(std::string_view key)
@@ -501,7 +550,7 @@ PluginStatus PodTopologySpread::preFilter(CycleState &state, const core::Pod &po
     const std::size_t n = nodes.size();
     const std::string &ns = pod.metadata().namespace_();
     const bool podHasAffinity = hasRequiredNodeAffinity(pod);
-    const auto matching = matchingPerNode(snapshot, cs, ns);
+    const auto matching = matchingPerNode(snapshot, cs, ns, false, false);
 
     s->constraints = constraints;
     s->perConstraint.resize(nc);
@@ -558,7 +607,7 @@ PluginStatus PodTopologySpread::preFilter(CycleState &state, const core::Pod &po
         if (counted.empty())
             continue;
         for (const std::size_t i : counted)
-            s->perConstraint[i].matchNum[row[i]] += (*matching[i])[node];
+            s->perConstraint[i].matchNum[row[i]] += matching[i]->perNode[node];
     }
     // Nodes that are not eligible still see the count of their domain.
     for (const std::size_t node : pending) {
@@ -681,29 +730,29 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
     s->counts.resize(nc);
     s->nodes = nodes.data();
     s->numNodes = n;
-    s->nodeDomain.assign(n * nc, kNoDomain);
 
     // Each constraint's topology as numbers per node (Snapshot::domains), and
     // the domain id of each number in this cycle (kNoDomain: no feasible node
     // has it). A node without the key, or with an empty value, is in the
     // domain "" (slot names.size()), as upstream's topologyPair{key, ""}.
     s->topology.resize(nc);
+    s->numberOf.resize(nc);
     std::vector<std::vector<std::int32_t>> idOf(nc);
     for (std::size_t i = 0; i < nc; ++i) {
         s->topology[i] = snapshot.domains(cs[i].topologyKey);
-        idOf[i].assign(s->topology[i]->names.size() + 1, kNoDomain);
+        s->numberOf[i] = s->topology[i]->ofNode.data();
+        if (!cs[i].isHostname) // (hostname constraints have no domains here)
+            idOf[i].assign(s->topology[i]->names.size() + 1, kNoDomain);
     }
-    auto slotOf = [&](std::size_t i, std::size_t node) -> std::size_t {
-        const Snapshot::Domains &topology = *s->topology[i];
-        const std::int32_t number = topology.ofNode[node];
-        const auto none = topology.names.size();
-        return number < 0 || topology.names[static_cast<std::size_t>(number)].empty()
-                   ? none
+    auto slotOfNumber = [&](std::size_t i, std::int32_t number) -> std::size_t {
+        const auto &names = s->topology[i]->names;
+        return number < 0 || names[static_cast<std::size_t>(number)].empty()
+                   ? names.size()
                    : static_cast<std::size_t>(number);
     };
     auto hasAllKeys = [&](std::size_t node) {
         for (std::size_t i = 0; i < nc; ++i) {
-            if (s->topology[i]->ofNode[node] < 0)
+            if (s->numberOf[i][node] < 0)
                 return false;
         }
         return true;
@@ -716,9 +765,52 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
         return entry->second;
     };
 
-    // initPreScoreState: the domains of the feasible nodes.
-    std::vector<char> feasible(n, 0);
-    for (const NodeInfo *info : filtered) {
+    // Matching pods per node and, without inclusion policies, a domain's
+    // count as the snapshot's sum over its nodes (kept up to date as nodes
+    // change); with them, which nodes count depends on this pod, so every
+    // node is visited below.
+    const bool podHasAffinity = hasRequiredNodeAffinity(pod);
+    bool anyInclusionPolicy = false; // else every node is included
+    for (const Constraint &c : cs)
+        anyInclusionPolicy =
+            anyInclusionPolicy || (c.honorNodeAffinity && podHasAffinity) || c.honorNodeTaints;
+    s->matching = matchingPerNode(snapshot, cs, ns, !anyInclusionPolicy, requireAllTopologies);
+    const auto &matching = s->matching;
+
+    // initPreScoreState: the domains of the feasible nodes. When they are
+    // all the snapshot's nodes (as usual) and every node counts, those are
+    // the domains the snapshot's sums have nodes in.
+    bool allFeasible = filtered.size() == n && !requireAllTopologies && !anyInclusionPolicy;
+    for (std::size_t i = 0; i < nc && allFeasible; ++i)
+        allFeasible = cs[i].isHostname || matching[i];
+    for (std::size_t k = 0; k < n && allFeasible; ++k)
+        allFeasible = filtered[k] == &nodes[k];
+    s->allFeasible = allFeasible;
+    if (allFeasible) {
+        for (std::size_t i = 0; i < nc; ++i) {
+            if (cs[i].isHostname)
+                continue;
+            const Snapshot::Counts &column = *matching[i];
+            const std::size_t none = s->topology[i]->names.size();
+            const std::size_t numbers = std::min(column.nodesPerDomain.size(), none);
+            auto add = [&](std::size_t slot) {
+                std::int32_t &id = idOf[i][slot];
+                if (id == kNoDomain)
+                    id = addDomain(i, slot == none ? std::string_view()
+                                                   : std::string_view(s->topology[i]->names[slot]));
+            };
+            for (std::size_t number = 0; number < numbers; ++number) {
+                if (column.nodesPerDomain[number] > 0)
+                    add(slotOfNumber(i, static_cast<std::int32_t>(number)));
+            }
+            if (column.nodesWithoutLabel > 0)
+                add(none);
+        }
+    } else {
+        s->nodeState.assign(n, PreScoreState::kNotGiven);
+    }
+    const std::vector<const NodeInfo *> none;
+    for (const NodeInfo *info : allFeasible ? none : filtered) {
         const auto index = indexIn(s->nodes, n, *info);
         if (!index) { // not one of the snapshot's nodes: by its labels
             if (requireAllTopologies && !nodeHasAllKeys(*info, cs)) {
@@ -741,27 +833,21 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
             continue;
         }
         const std::size_t node = *index;
-        std::int32_t *row = s->nodeDomain.data() + node * nc;
         if (requireAllTopologies && !hasAllKeys(node)) {
             s->ignoredNodes.insert(std::string_view(info->name()));
-            std::fill(row, row + nc, kIgnoredNode);
+            s->nodeState[node] = PreScoreState::kIgnored;
             continue;
         }
-        feasible[node] = 1;
+        s->nodeState[node] = PreScoreState::kFeasible;
         for (std::size_t i = 0; i < nc; ++i) {
-            const bool missing = s->topology[i]->ofNode[node] < 0;
-            if (missing)
-                row[i] = kMissingKey;
             if (cs[i].isHostname)
                 continue;
-            const std::size_t slot = slotOf(i, node);
+            const std::size_t slot = slotOfNumber(i, s->numberOf[i][node]);
             std::int32_t &id = idOf[i][slot];
             if (id == kNoDomain)
                 id = addDomain(i, slot == s->topology[i]->names.size()
                                       ? std::string_view()
                                       : std::string_view(s->topology[i]->names[slot]));
-            if (!missing)
-                row[i] = id;
         }
     }
     s->weights.resize(nc);
@@ -771,43 +857,139 @@ PluginStatus PodTopologySpread::preScore(CycleState &state, const core::Pod &pod
         s->weights[i] = std::log(static_cast<double>(size + 2));
     }
 
-    // Count matching pods over all nodes, for the domains found above, and
-    // each feasible node's own count for the hostname constraints, which
-    // upstream counts in Score.
-    bool anyHostname = false;
-    for (const Constraint &c : cs)
-        anyHostname = anyHostname || c.isHostname;
-    if (anyHostname)
-        s->hostCount.assign(n * nc, -1);
-    const bool podHasAffinity = hasRequiredNodeAffinity(pod);
-    bool anyInclusionPolicy = false; // else every node is included
-    for (const Constraint &c : cs)
-        anyInclusionPolicy = anyInclusionPolicy || (c.honorNodeAffinity && podHasAffinity) ||
-                             c.honorNodeTaints;
-    const auto matching = matchingPerNode(snapshot, cs, ns);
-    for (std::size_t node = 0; node < n; ++node) {
-        if (requireAllTopologies && !hasAllKeys(node))
-            continue;
-        std::optional<InclusionCheck> inclusion;
-        if (anyInclusionPolicy)
-            inclusion.emplace(pod, nodes[node].node(), podHasAffinity);
+    // Count matching pods over all nodes, for the domains found above; the
+    // feasible nodes' own counts for the hostname constraints (which
+    // upstream counts in Score) are the per-node column.
+    if (!anyInclusionPolicy) {
         for (std::size_t i = 0; i < nc; ++i) {
-            if (cs[i].isHostname) {
-                if (feasible[node] && s->topology[i]->ofNode[node] >= 0)
-                    s->hostCount[node * nc + i] = matching[i] ? (*matching[i])[node] : 0;
+            if (cs[i].isHostname || !matching[i] || s->counts[i].empty())
                 continue;
+            const Snapshot::Counts &column = *matching[i];
+            const std::size_t none = s->topology[i]->names.size();
+            // (Numbers beyond `none` are of domains no node of this snapshot
+            // is in: another copy of it added them; their sums are 0.)
+            const std::size_t numbers = std::min(column.perDomain.size(), none);
+            for (std::size_t number = 0; number < numbers; ++number) {
+                const std::int32_t id = idOf[i][slotOfNumber(i, static_cast<std::int32_t>(number))];
+                if (id != kNoDomain)
+                    s->counts[i][static_cast<std::size_t>(id)] += column.perDomain[number];
             }
-            if (!matching[i] || s->counts[i].empty())
-                continue;
-            const std::int32_t id = idOf[i][slotOf(i, node)];
-            if (id == kNoDomain || (inclusion && !inclusion->matches(cs[i])))
-                continue;
-            s->counts[i][static_cast<std::size_t>(id)] += (*matching[i])[node];
+            if (idOf[i][none] != kNoDomain)
+                s->counts[i][static_cast<std::size_t>(idOf[i][none])] += column.withoutLabel;
         }
+    } else {
+        for (std::size_t node = 0; node < n; ++node) {
+            if (requireAllTopologies && !hasAllKeys(node))
+                continue;
+            InclusionCheck inclusion(pod, nodes[node].node(), podHasAffinity);
+            for (std::size_t i = 0; i < nc; ++i) {
+                if (cs[i].isHostname || !matching[i] || s->counts[i].empty())
+                    continue;
+                const std::int32_t id = idOf[i][slotOfNumber(i, s->numberOf[i][node])];
+                if (id == kNoDomain || !inclusion.matches(cs[i]))
+                    continue;
+                s->counts[i][static_cast<std::size_t>(id)] += matching[i]->perNode[node];
+            }
+        }
+    }
+    s->hostCount.assign(nc, nullptr);
+    s->countOfNumber.resize(nc);
+    for (std::size_t i = 0; i < nc; ++i) {
+        if (cs[i].isHostname) {
+            if (matching[i])
+                s->hostCount[i] = matching[i]->perNode.data();
+            continue;
+        }
+        const std::size_t numbers = s->topology[i]->names.size();
+        s->countOfNumber[i].assign(numbers, 0);
+        for (std::size_t number = 0; number < numbers; ++number) {
+            const std::int32_t id = idOf[i][slotOfNumber(i, static_cast<std::int32_t>(number))];
+            if (id != kNoDomain)
+                s->countOfNumber[i][number] = s->counts[i][static_cast<std::size_t>(id)];
+        }
+    }
+    s->terms.resize(nc);
+    for (std::size_t i = 0; i < nc; ++i) {
+        PreScoreState::Term &t = s->terms[i];
+        t.numberOf = s->numberOf[i];
+        t.hostCount = s->hostCount[i];
+        t.countOfNumber = s->countOfNumber[i].data();
+        t.isHostname = cs[i].isHostname;
+        t.weight = s->weights[i];
+        t.maxSkewMinusOne = static_cast<double>(cs[i].maxSkew - 1);
     }
     state.write(std::string(kPreScoreStateKey), std::move(s));
     return {};
 }
+
+namespace {
+
+// std::round, without a call into libm for the usual case (a small
+// non-negative total): the same value, as the fraction x - trunc(x) is
+// exact below 2^52.
+std::int64_t roundScore(double total)
+{
+    if (total >= 0 && total < 4.0e15) {
+        const auto whole = static_cast<std::int64_t>(total);
+        return total - static_cast<double>(whole) >= 0.5 ? whole + 1 : whole;
+    }
+    return static_cast<std::int64_t>(std::round(total));
+}
+
+// The score of feasible snapshot node `node`: table lookups only.
+std::int64_t scoreOfFeasible(const PreScoreState &s, std::size_t node)
+{
+    double total = 0;
+    for (const PreScoreState::Term &t : s.terms) {
+        const std::int32_t number = t.numberOf[node];
+        if (number < 0)
+            continue;
+        std::int64_t count = 0;
+        if (t.isHostname)
+            count = t.hostCount ? t.hostCount[node] : 0;
+        else
+            count = t.countOfNumber[static_cast<std::size_t>(number)];
+        total += static_cast<double>(count) * t.weight + t.maxSkewMinusOne;
+    }
+    return roundScore(total);
+}
+
+// PodTopologySpread's score of `nodeInfo` from the PreScore state.
+std::int64_t scoreOf(const PreScoreState &s, const core::Pod &pod, const NodeInfo &nodeInfo)
+{
+    const Constraints &cs = *s.constraints;
+    const std::size_t nc = cs.size();
+    const auto index = indexIn(s.nodes, s.numNodes, nodeInfo);
+    const char known = !index          ? PreScoreState::kNotGiven
+                       : s.allFeasible ? PreScoreState::kFeasible
+                                       : s.nodeState[*index];
+    if (known == PreScoreState::kFeasible)
+        return scoreOfFeasible(s, *index);
+    if (known == PreScoreState::kIgnored ||
+        s.ignoredNodes.contains(std::string_view(nodeInfo.name())))
+        return 0;
+    // Any other node: by its labels.
+    const LabelMap &labels = nodeInfo.node().metadata().labels();
+    double total = 0;
+    for (std::size_t i = 0; i < nc; ++i) {
+        const Constraint &c = cs[i];
+        const auto it = labels.find(c.topologyKey);
+        if (it == labels.end())
+            continue;
+        std::int64_t count = 0;
+        if (c.isHostname) {
+            count =
+                countPodsMatchSelector(nodeInfo.pods(), c.selector, pod.metadata().namespace_());
+        } else {
+            const auto found = s.domains[i].find(std::string_view(it->second));
+            count = found == s.domains[i].end() ? 0 : s.counts[i][found->second];
+        }
+        total += static_cast<double>(count) * s.weights[i] + static_cast<double>(c.maxSkew - 1);
+    }
+    return roundScore(total);
+}
+
+} // namespace
 
 PluginStatus PodTopologySpread::score(const CycleState &state, const core::Pod &pod,
                                       const NodeInfo &nodeInfo, std::int64_t *score) const
@@ -815,46 +997,24 @@ PluginStatus PodTopologySpread::score(const CycleState &state, const core::Pod &
     const PreScoreState *s = state.read<PreScoreState>(kPreScoreStateKey);
     if (!s)
         return PluginStatus::error(readError(kPreScoreStateKey));
-    const Constraints &cs = *s->constraints;
-    const std::size_t nc = cs.size();
-    const auto index = indexIn(s->nodes, s->numNodes, nodeInfo);
-    const std::int32_t *row = index ? s->nodeDomain.data() + *index * nc : nullptr;
-    if (row ? (nc > 0 && row[0] == kIgnoredNode)
-            : s->ignoredNodes.contains(std::string_view(nodeInfo.name()))) {
-        *score = 0;
-        return {};
+    *score = scoreOf(*s, pod, nodeInfo);
+    return {};
+}
+
+PluginStatus PodTopologySpread::scoreNodes(const CycleState &state, const core::Pod &pod,
+                                           const std::vector<const NodeInfo *> &nodes,
+                                           std::int64_t *scores) const
+{
+    const PreScoreState *s = state.read<PreScoreState>(kPreScoreStateKey);
+    if (!s)
+        return PluginStatus::error(readError(kPreScoreStateKey));
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        // (Usually the i-th snapshot node, all of them feasible.)
+        if (s->allFeasible && i < s->numNodes && nodes[i] == s->nodes + i)
+            scores[i] = scoreOfFeasible(*s, i);
+        else
+            scores[i] = scoreOf(*s, pod, *nodes[i]);
     }
-    // The node object is read only off the fast path (not one of the
-    // snapshot's nodes).
-    const LabelMap *labelsOrNull = row ? nullptr : &nodeInfo.node().metadata().labels();
-    double total = 0;
-    for (std::size_t i = 0; i < nc; ++i) {
-        const Constraint &c = cs[i];
-        std::int64_t count = 0;
-        if (c.isHostname) {
-            if (row ? row[i] == kMissingKey : !labelsOrNull->contains(c.topologyKey))
-                continue;
-            const std::int64_t counted = row ? s->hostCount[*index * nc + i] : -1;
-            count = counted >= 0 ? counted
-                                 : countPodsMatchSelector(nodeInfo.pods(), c.selector,
-                                                          pod.metadata().namespace_());
-        } else {
-            std::int32_t domain = row ? row[i] : kNoDomain;
-            if (domain == kMissingKey)
-                continue;
-            if (domain == kNoDomain) {
-                const LabelMap &labels = nodeInfo.node().metadata().labels();
-                const auto it = labels.find(c.topologyKey);
-                if (it == labels.end())
-                    continue;
-                const auto found = s->domains[i].find(std::string_view(it->second));
-                domain = found == s->domains[i].end() ? kNoDomain : found->second;
-            }
-            count = domain >= 0 ? s->counts[i][domain] : 0;
-        }
-        total += static_cast<double>(count) * s->weights[i] + static_cast<double>(c.maxSkew - 1);
-    }
-    *score = static_cast<std::int64_t>(std::round(total));
     return {};
 }
 
@@ -876,6 +1036,15 @@ PluginStatus PodTopologySpread::normalizeScore(const CycleState &state, const co
         minScore = std::min(minScore, scores[i].score);
         maxScore = std::max(maxScore, scores[i].score);
     }
+    // Many nodes share a raw score: each value's division is remembered in
+    // a small direct-mapped table.
+    struct Memo
+    {
+        bool valid = false;
+        std::int64_t raw = 0;
+        std::int64_t normalized = 0;
+    };
+    Memo memo[64];
     for (std::size_t i = 0; i < scores.size(); ++i) {
         if (anyIgnored && ignored[i]) {
             scores[i].score = 0;
@@ -885,7 +1054,11 @@ PluginStatus PodTopologySpread::normalizeScore(const CycleState &state, const co
             scores[i].score = kMaxNodeScore;
             continue;
         }
-        scores[i].score = kMaxNodeScore * (maxScore + minScore - scores[i].score) / maxScore;
+        const std::int64_t raw = scores[i].score;
+        Memo &m = memo[static_cast<std::uint64_t>(raw) % 64];
+        if (!m.valid || m.raw != raw)
+            m = {true, raw, kMaxNodeScore * (maxScore + minScore - raw) / maxScore};
+        scores[i].score = m.normalized;
     }
     return {};
 }

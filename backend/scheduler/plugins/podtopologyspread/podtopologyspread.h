@@ -50,8 +50,13 @@ namespace kubist::scheduler::plugins {
 //    same pass over the pods does, so Score is O(1) per node). Feasible
 //    nodes missing a topologyKey are ignored (scored 0), except under the
 //    system defaults.
+//    Counts per domain come from the snapshot's sums per domain
+//    (Snapshot::countPerNode with groupBy), so a cycle costs the domains
+//    and the nodes changed since the last one, unless a node inclusion
+//    policy applies to the pod (then every node is visited).
 //  - Score: the sum, over the constraints whose key the node has, of
-//    count * log(domains + 2) + maxSkew - 1, rounded; NormalizeScore maps
+//    count * log(domains + 2) + maxSkew - 1, rounded (for the feasible
+//    nodes preScore was given: table lookups); NormalizeScore maps
 //    to 100 * (max + min - score) / max (all 100 when max is 0), ignored
 //    nodes 0.
 //
@@ -124,6 +129,9 @@ public:
                           const std::vector<const NodeInfo *> &nodes) const override;
     PluginStatus score(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                        const NodeInfo &nodeInfo, std::int64_t *score) const override;
+    PluginStatus scoreNodes(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
+                            const std::vector<const NodeInfo *> &nodes,
+                            std::int64_t *scores) const override;
     PluginStatus normalizeScore(const CycleState &state, const k8s::io::api::core::v1::Pod &pod,
                                 std::vector<NodeScore> &scores) const override;
 
