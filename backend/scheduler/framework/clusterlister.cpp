@@ -17,6 +17,7 @@ std::vector<std::shared_ptr<const T>> inNamespace(const std::vector<std::shared_
                                                   std::string_view ns)
 {
     std::vector<std::shared_ptr<const T>> out;
+    out.reserve(all.size()); // one allocation (objects are mostly in few namespaces)
     for (const auto &o : all) {
         if (o && o->metadata().namespace_() == ns)
             out.push_back(o);
