@@ -62,12 +62,6 @@ const meta::ObjectMeta &metaOf(const Message &m)
               : meta::ObjectMeta::default_instance();
 }
 
-Json parseJson(const std::string &text)
-{
-    Json j = Json::parse(text, nullptr, false);
-    return j.is_discarded() ? Json() : j;
-}
-
 // The object's JSON without its managedFields.
 Json objectJson(const Message &m)
 {
@@ -162,6 +156,15 @@ FieldSet ignoredFields(const api::KindInfo &kind, const std::string &subresource
     return s;
 }
 
+// What a write records of `set`: not the fields the server owns, nor
+// anything under the fields this subresource does not own (`ignored`).
+FieldSet recordable(FieldSet set, const FieldSet &ignored)
+{
+    set.remove(stripSet());
+    set.removeBelow(ignored);
+    return set;
+}
+
 // The ledger a write starts from (upstream's decodeLiveOrNew).
 ManagedFields startingLedger(const Message *live, const Message &next, bool subresource)
 {
@@ -200,11 +203,8 @@ void FieldManager::update(const Message *live, Message *next, const std::string 
     const FieldSet ignored = ignoredFields(m_kind, m_subresource);
     FieldSet changed = std::move(c.added);
     changed.add(c.modified);
-    changed.remove(stripSet());
-    changed.removeBelow(ignored);
-    FieldSet removed = std::move(c.removed);
-    removed.remove(stripSet());
-    removed.removeBelow(ignored);
+    changed = recordable(std::move(changed), ignored);
+    const FieldSet removed = recordable(std::move(c.removed), ignored);
     if (changed.empty() && removed.empty()) {
         // Nothing to record: the ledger stays as it stands, byte for byte.
         const bool reset =
@@ -301,7 +301,7 @@ Result<std::unique_ptr<Message>> FieldManager::apply(const Message *live, std::s
             const Json empty = objectJson(emptyOf(d));
             Path path;
             compare(&empty, &liveJson, shape, path, c);
-            FieldSet before = c.changed().difference(stripSet()).recursiveDifference(ignored);
+            FieldSet before = recordable(c.changed(), ignored);
             if (!before.empty()) {
                 ManagedFieldsEntry &e =
                     ledger.entry("before-first-apply", "Update", m_apiVersion, m_subresource);
@@ -332,8 +332,8 @@ Result<std::unique_ptr<Message>> FieldManager::apply(const Message *live, std::s
         Path path;
         compare(&liveJson, &merged, shape, path, c);
     }
-    const FieldSet changed = c.changed().difference(stripSet()).recursiveDifference(ignored);
-    const FieldSet removed = c.removed.difference(stripSet()).recursiveDifference(ignored);
+    const FieldSet changed = recordable(c.changed(), ignored);
+    const FieldSet removed = recordable(c.removed, ignored);
     std::vector<std::pair<const ManagedFieldsEntry *, FieldSet>> conflicts;
     for (const ManagedFieldsEntry &e : ledger.entries()) {
         if (&e == previous)

@@ -196,6 +196,12 @@ void pruneImpl(Json &value, const Shape &shape, const FieldSet &last, const Fiel
 
 } // namespace
 
+Json parseJson(std::string_view text)
+{
+    Json j = Json::parse(text, nullptr, false);
+    return j.is_discarded() ? Json() : j;
+}
+
 Shape shapeOfField(const FieldDescriptor *fd)
 {
     const FieldShape &fs = fieldShape(fd);

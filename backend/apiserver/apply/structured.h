@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace google::protobuf {
@@ -20,6 +21,9 @@ class FieldDescriptor;
 namespace kubist::apiserver::apply {
 
 using Json = nlohmann::ordered_json;
+
+// `text` parsed; null when it is not JSON (our own encodings always are).
+Json parseJson(std::string_view text);
 
 // How a JSON value of the schema merges and is owned.
 struct Shape

@@ -121,7 +121,8 @@ bool equalMessages(const Message &a, const Message &b)
     return true;
 }
 
-// Whether that member is written as an object (not null) for a struct field.
+// Whether the member of `m` for struct field `f` is written as an object
+// (not as null; it is written at all: jsonMemberWritten).
 bool objectMember(const Message &m, const api::FieldInfo &f)
 {
     return m.GetReflection()->HasField(m, f.fd) || (f.always && !f.nullable);
@@ -131,8 +132,7 @@ Json memberJson(const Message &m, const api::FieldInfo &f)
 {
     std::string text;
     api::JsonCodec::encodeMember(m, f.jsonName, text);
-    Json j = Json::parse(text, nullptr, false);
-    return j.is_discarded() ? Json() : j;
+    return parseJson(text);
 }
 
 // Deeper structs than this are compared on their JSON (the encoder writes
@@ -148,15 +148,16 @@ public:
     {}
 
     // The objects of struct type `d` at `path`: `l` / `r` null for a side
-    // without the member.
+    // without the member. `rootMetadata`: they are the top-level metadata,
+    // whose server fields are left out when the options say so.
     void structs(const Message *l, const Message *r, const Descriptor *d, Path &path, int depth,
-                 bool skipServerMetadata)
+                 bool rootMetadata)
     {
         if (!l && !r)
             return;
         if ((!l || !r) && !path.empty())
             (l ? m_out.removed : m_out.added).insert(path);
-        members(l, r, api::MessageInfo::of(d), path, depth, skipServerMetadata);
+        members(l, r, api::MessageInfo::of(d), path, depth, rootMetadata && m_skipServerMetadata);
     }
 
 private:
@@ -195,7 +196,7 @@ private:
                     depth == 0 && fd->message_type() == meta::ObjectMeta::descriptor();
                 structs(lo ? &l->GetReflection()->GetMessage(*l, fd) : nullptr,
                         ro ? &r->GetReflection()->GetMessage(*r, fd) : nullptr, shape.message, path,
-                        depth + 1, metadata && m_skipServerMetadata);
+                        depth + 1, metadata);
                 path.pop_back();
                 return;
             }
@@ -261,8 +262,8 @@ void compareMessages(const Message &lhs, const Message &rhs, Comparison &out,
     Path path;
     const Shape shape = shapeOfMessage(d);
     if (shape.kind != Shape::Kind::Struct) {
-        Json l = Json::parse(api::JsonCodec::encode(lhs), nullptr, false);
-        Json r = Json::parse(api::JsonCodec::encode(rhs), nullptr, false);
+        const Json l = parseJson(api::JsonCodec::encode(lhs));
+        const Json r = parseJson(api::JsonCodec::encode(rhs));
         compare(&l, &r, shape, path, out);
         return;
     }
