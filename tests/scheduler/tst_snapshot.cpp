@@ -126,25 +126,25 @@ void TestSnapshot::countPerNodeCountsChangedNodesOnly()
         return podsOf(info);
     };
     std::vector<std::int32_t> out;
-    snapshot.countPerNode("pods", count, out);
+    out = snapshot.countPerNode("pods", count)->perNode;
     QCOMPARE(out, (std::vector<std::int32_t>{1, 0, 2}));
     QCOMPARE(calls, 3);
-    snapshot.countPerNode("pods", count, out);
+    out = snapshot.countPerNode("pods", count)->perNode;
     QCOMPARE(calls, 3); // nothing changed
 
     snapshot.mutableNode("b")->addPod(schedtest::makePod("p4", "b", {{"1", ""}}));
-    snapshot.countPerNode("pods", count, out);
+    out = snapshot.countPerNode("pods", count)->perNode;
     QCOMPARE(out, (std::vector<std::int32_t>{1, 1, 2}));
     QCOMPARE(calls, 4);
 
     // Another question is counted on its own.
-    snapshot.countPerNode(
-        "twice", [](const NodeInfo &info) { return 2 * podsOf(info); }, out);
+    out = snapshot.countPerNode("twice", [](const NodeInfo &info) { return 2 * podsOf(info); })
+              ->perNode;
     QCOMPARE(out, (std::vector<std::int32_t>{2, 2, 4}));
 
     QVERIFY(snapshot.removeNode("a"));
     snapshot.commit();
-    snapshot.countPerNode("pods", count, out);
+    out = snapshot.countPerNode("pods", count)->perNode;
     QCOMPARE(out, (std::vector<std::int32_t>{1, 2}));
 }
 
@@ -156,11 +156,11 @@ void TestSnapshot::copiesShareAnswersSafely()
     copy.mutableNode("a")->addPod(schedtest::makePod("p2", "a", {{"1", ""}}));
     const Snapshot::NodeCount count = podsOf;
     std::vector<std::int32_t> out;
-    copy.countPerNode("pods", count, out);
+    out = copy.countPerNode("pods", count)->perNode;
     QCOMPARE(out, (std::vector<std::int32_t>{2, 0}));
-    original.countPerNode("pods", count, out);
+    out = original.countPerNode("pods", count)->perNode;
     QCOMPARE(out, (std::vector<std::int32_t>{1, 0}));
-    copy.countPerNode("pods", count, out);
+    out = copy.countPerNode("pods", count)->perNode;
     QCOMPARE(out, (std::vector<std::int32_t>{2, 0}));
 }
 

@@ -251,12 +251,6 @@ std::shared_ptr<const Snapshot::Counts> Snapshot::countPerNode(std::string_view 
     return entry.counts;
 }
 
-void Snapshot::countPerNode(std::string_view question, const NodeCount &count,
-                            std::vector<std::int32_t> &out) const
-{
-    out = countPerNode(question, count)->perNode;
-}
-
 Snapshot Snapshot::build(const std::vector<NodePtr> &nodes, const std::vector<PodPtr> &pods,
                          const std::vector<PodPtr> &assumedPods)
 {

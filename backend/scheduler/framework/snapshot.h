@@ -110,9 +110,6 @@ public:
     };
     std::shared_ptr<const Counts> countPerNode(std::string_view question, const NodeCount &count,
                                                std::string_view groupBy = {}) const;
-    // The same, copying the per-node counts (numNodes() values) to `out`.
-    void countPerNode(std::string_view question, const NodeCount &count,
-                      std::vector<std::int32_t> &out) const;
 
     // Identifies the state of every node (pods and node objects): a number
     // no other state of any snapshot had. Copies share it until one of them

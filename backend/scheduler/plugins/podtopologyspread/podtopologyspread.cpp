@@ -164,15 +164,6 @@ std::vector<std::shared_ptr<const Snapshot::Counts>> matchingPerNode(const Snaps
     return columns;
 }
 
-bool nodeHasAllKeys(const LabelMap &labels, const Constraints &constraints)
-{
-    for (const Constraint &c : constraints) {
-        if (!labels.contains(c.topologyKey))
-            return false;
-    }
-    return true;
-}
-
 bool hasRequiredNodeAffinity(const core::Pod &pod)
 {
     if (!pod.spec().node_selector().empty())
@@ -684,7 +675,7 @@ PluginStatus PodTopologySpread::updateWithPod(CycleState &state, const core::Pod
     const Constraints &cs = *s->constraints;
     const core::Node &node = nodeInfo.node();
     const LabelMap &labels = node.metadata().labels();
-    if (!nodeHasAllKeys(labels, cs))
+    if (!nodeHasAllKeys(nodeInfo, cs))
         return {};
     InclusionCheck inclusion(preemptor, node, hasRequiredNodeAffinity(preemptor));
     const LabelMap &podLabels = updatedPod.metadata().labels();
